@@ -1,0 +1,3 @@
+"""timeline: a terminal news timeline explorer."""
+
+__version__ = "0.1.0"
