@@ -1,0 +1,526 @@
+"""Named-entity mentions in news text, and the canonical names they stand for.
+
+How it works, in three steps:
+
+1. Candidates. One precompiled regex finds *runs*: capitalised tokens (acronyms
+   like ``U.S.``, hyphenated and ``O'Neill``-style words, ``xAI``-style words)
+   joined by single spaces and by connectors such as ``of``, ``de`` or ``&``.
+   A possessive ``'s`` ends a run. Lowercase text never yields a mention, so
+   most of an article costs nothing but the regex scan.
+2. Tags. Inside each run a greedy averaged perceptron, learned from CoNLL-2003
+   ``eng.train`` by ``scripts/build_entity_model.py``, gives every token a
+   BIO tag (``B-PER``, ``I-ORG``, ``O``...). Its features: the word, its shape
+   and suffix, how often eng.train saw it capitalised inside each entity type,
+   outside entities and in lowercase, multi-word names it knew, the words
+   around the run, sentence starts and the previous tag. Lines whose
+   capitalisation says nothing (all caps, or a Title Case headline) are tagged
+   with case-blind features, after the rest of the article, so that names the
+   body established can be recognised there.
+3. Names. Within an article, short forms resolve to a longer mention they are
+   part of (``Wang`` -> ``Alexandr Wang``, ``Scale`` -> ``Scale AI``), acronyms
+   to the name they abbreviate, and a few unambiguous aliases to their full
+   form (``U.S.`` -> ``United States``).
+
+Scoring is cheap: each weight vector is packed into one Python int (nine 32-bit
+lanes, each biased to stay positive), so summing a token's features is a few
+integer additions, and a word's own features are summed once and memoised.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from timeline.model import Mention
+
+TYPES = ("PER", "ORG", "LOC", "MISC")
+TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+MODEL_PATH = Path(__file__).with_name("entity_model.json.gz")
+
+# --- candidate runs -----------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ"
+_CAPITALISED = (
+    rf"(?:[{_UP}]\.){{2,}}"  # U.S., U.N.
+    rf"|[{_UP}]\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?"  # Scale, O'Neill, Coca-Cola, AT&T, Inc.
+    rf"|[{_LO}]+[{_UP}]\w*"  # xAI, iPhone, eBay
+)
+CONNECTORS = frozenset(
+    "of the de del della der den van von la le du des da di dos das y and & for on al bin".split()
+)
+_CONNECTOR = r"(?:of the|" + "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True)) + ")"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_CAPITALISED})(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*")
+_ACRONYM = re.compile(rf"(?:[{_UP}]\.)+\Z")
+_LAST_WORD = re.compile(r"\w+\Z")
+_AFTER = re.compile(r"[ \t]*(['’][sS]\b|\w+|[^\w\s])")
+_HAS_LOWER = re.compile(rf"[{_LO}]")
+_LOWER_CONTENT_WORD = re.compile(
+    r"(?<![\w'’-])(?!(?:a|an|the|and|or|nor|but|of|to|in|on|at|for|with|by|from|as|vs|via|into|over|per|up|off|out|amid)\b)"
+    rf"[{_LO}]\w*"
+)
+_CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{_UP}]\w*")
+_LOWER_WORDS = re.compile(rf"(?<![\w'’-])[{_LO}][\w'’-]*")
+_SENTENCE_END = frozenset(("", ".", "!", "?", ":"))
+_SHAPE_TABLE = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "X" * 26 + "x" * 26 + "d" * 10,
+)
+_REPEATS = re.compile(r"(.)\1+")
+
+
+class Run:
+    """Capitalised tokens that may hold one or more names, with their surroundings."""
+
+    __slots__ = ("starts", "ends", "words", "before", "after", "initial", "caps")
+
+    def __init__(self, starts, ends, words, before, after, initial, caps):
+        self.starts = starts
+        self.ends = ends
+        self.words = words
+        self.before = before  # lowercased token before the run, "" at a line start
+        self.after = after  # lowercased token after it, "" at a line end
+        self.initial = initial  # the run starts a sentence
+        self.caps = caps  # the line's capitalisation carries no information
+
+
+def find_runs(text: str, abbreviations: frozenset[str]) -> list[Run]:
+    """Candidate runs in reading order. ``abbreviations`` (``Inc``, ``Mr``...) may keep a final period."""
+    runs: list[Run] = []
+    caps_lines: dict[int, bool] = {}
+    for match in _RUN.finditer(text):
+        matched = match.group()
+        start = match.start()
+        words = matched.split(" ")
+        starts = []
+        position = start
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        if "." in matched:
+            pieces = _split_at_sentence_ends(words, starts, abbreviations)
+        else:
+            pieces = [(words, starts)]
+        for piece_words, piece_starts in pieces:
+            run = _make_run(text, piece_words, piece_starts, caps_lines)
+            if run is not None:
+                runs.append(run)
+    return runs
+
+
+def _split_at_sentence_ends(words, starts, abbreviations):
+    """Cut a run after a word whose final period ends a sentence rather than an abbreviation."""
+    pieces = []
+    piece_words: list[str] = []
+    piece_starts: list[int] = []
+    for word, start in zip(words, starts):
+        if word.endswith(".") and not _keeps_period(word, abbreviations):
+            piece_words.append(word[:-1])
+            piece_starts.append(start)
+            pieces.append((piece_words, piece_starts))
+            piece_words, piece_starts = [], []
+        else:
+            piece_words.append(word)
+            piece_starts.append(start)
+    if piece_words:
+        pieces.append((piece_words, piece_starts))
+    return pieces
+
+
+def _keeps_period(word: str, abbreviations: frozenset[str]) -> bool:
+    return len(word) == 2 or _ACRONYM.match(word) is not None or word[:-1].lower() in abbreviations
+
+
+def _make_run(text, words, starts, caps_lines):
+    while words and words[-1].lower() in CONNECTORS:
+        words, starts = words[:-1], starts[:-1]
+    while words and words[0].lower() in CONNECTORS:
+        words, starts = words[1:], starts[1:]
+    if not words or not words[0]:
+        return None
+    start = starts[0]
+    end = starts[-1] + len(words[-1])
+    before = _word_before(text, start)
+    following = _AFTER.match(text, end)
+    after = following.group(1).lower().replace("’", "'") if following else ""
+    line_start = text.rfind("\n", 0, start) + 1
+    caps = caps_lines.get(line_start)
+    if caps is None:
+        caps = caps_lines[line_start] = _is_caps_line(text, line_start)
+    ends = [s + len(w) for s, w in zip(starts, words)]
+    return Run(starts, ends, words, before, after, before in _SENTENCE_END, caps)
+
+
+def _word_before(text: str, start: int) -> str:
+    head = text[max(0, start - 40) : start].rstrip(" \t")
+    if not head or head[-1] == "\n":
+        return ""
+    if head[-1].isalnum():
+        if head[-2:-1] in ("'", "’") and head[-1] in "sS":
+            return "'s"
+        found = _LAST_WORD.search(head)
+        return found.group().lower() if found else head[-1]
+    return head[-1]
+
+
+def _is_caps_line(text: str, line_start: int) -> bool:
+    """A line whose capitals mark nothing: all caps, or a Title Case headline."""
+    line_end = text.find("\n", line_start)
+    line = text[line_start:] if line_end < 0 else text[line_start:line_end]
+    if not _HAS_LOWER.search(line):
+        return True
+    if _LOWER_CONTENT_WORD.search(line):
+        return False
+    if line.rstrip().endswith((".", "!", "?", ":", ";")):
+        return False
+    return len(_CAPITALISED_WORD.findall(line)) >= 4
+
+
+# --- features (shared with scripts/build_entity_model.py) ----------------------
+
+
+def normal_form(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def shape(word: str) -> str:
+    return _REPEATS.sub(r"\1\1", word.translate(_SHAPE_TABLE))
+
+
+def _ratio_class(part: int, total: int) -> str:
+    if not total:
+        return "n"
+    if not part:
+        return "0"
+    if part == total:
+        return "4"
+    ratio = part / total
+    return "1" if ratio < 0.3 else "2" if ratio < 0.7 else "3"
+
+
+def word_features(word: str, caps: bool, lexicon: dict) -> tuple[list[str], str]:
+    """Features of a word on its own, and a short class of what the lexicon knows about it."""
+    low = normal_form(word)
+    stats = lexicon.get(low)
+    mode = "c" if caps else ""
+    features = [mode + "l:" + low, mode + "s3:" + low[-3:], mode + "s4:" + low[-4:]]
+    if not caps:
+        features.append("w:" + word)
+        features.append("sh:" + shape(word))
+    if stats is None:
+        known = "new"
+    else:
+        per, org, loc, misc, capital_other, lower = stats
+        entity = per + org + loc + misc
+        capital = entity + capital_other
+        known = _ratio_class(entity, capital) + _ratio_class(lower, lower + capital)
+        if entity:
+            for kind, count in zip(TYPES, (per, org, loc, misc)):
+                if count * 4 >= entity:
+                    features.append(mode + "g:" + kind + _ratio_class(count, capital))
+    features.append(mode + "lx:" + known)
+    return features, known
+
+
+def phrase_features(lowers: list[str], phrases: dict) -> list[list[str]]:
+    """Per token, whether it falls inside a multi-word name eng.train knew (longest match first)."""
+    count = len(lowers)
+    found: list[list[str]] = [[] for _ in lowers]
+    i = 0
+    while i < count - 1:
+        for length in range(min(count - i, 6), 1, -1):
+            kind = phrases.get(" ".join(lowers[i : i + length]))
+            if kind:
+                found[i].append("gm:B-" + kind)
+                for j in range(i + 1, i + length):
+                    found[j].append("gm:I-" + kind)
+                found[i + length - 1].append("gm:E")
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def context_features(run: Run, i: int, lowers: list[str], known: str, doc_lower, doc_known) -> list[str]:
+    count = len(lowers)
+    before = lowers[i - 1] if i else run.before
+    after = lowers[i + 1] if i + 1 < count else run.after
+    mode = "c" if run.caps else ""
+    position = "S" if count == 1 else "B" if i == 0 else "E" if i + 1 == count else "M"
+    features = [
+        "pw:" + before,
+        "nw:" + after,
+        mode + "pos:" + position,
+        mode + "pos-lx:" + position + known,
+        "pw-lx:" + before + "|" + known,
+        "nw-lx:" + after + "|" + known,
+    ]
+    if i == 0 and run.initial:
+        features.append(mode + "si:" + known)
+    low = lowers[i]
+    if low in doc_lower:
+        features.append(mode + "dl:" + ("si" if i == 0 and run.initial else position))
+    if run.caps:
+        features.append("dk:" + doc_known.get(low, "-"))
+    return features
+
+
+def transition_features(previous_tag: str, caps: bool) -> list[str]:
+    return ["pt:" + previous_tag + ("c" if caps else "")]
+
+
+def document_lower_words(text: str) -> set[str]:
+    """Lowercased words written in lowercase somewhere in the text."""
+    return {normal_form(w) for w in _LOWER_WORDS.findall(text)}
+
+
+# --- the model -----------------------------------------------------------------
+
+_LANE_BITS = 32
+_LANE_MASK = (1 << _LANE_BITS) - 1
+_LANE_BIAS = 1 << 20  # weights are clipped to +-2**20 when packed
+_SHIFTS = tuple(_LANE_BITS * k for k in range(len(TAGS)))
+_TAG_INDEX = {tag: k for k, tag in enumerate(TAGS)}
+
+
+def pack_weights(weights: list[int]) -> int:
+    packed = 0
+    for shift, weight in zip(_SHIFTS, weights):
+        clipped = max(-_LANE_BIAS + 1, min(_LANE_BIAS - 1, int(weight)))
+        packed |= (clipped + _LANE_BIAS) << shift
+    return packed
+
+
+def _allowed_tags(previous: str, connector: bool) -> tuple[int, ...]:
+    """Tag indices that may follow ``previous``: I-X only continues X; connectors never start a name."""
+    allowed = []
+    for k, tag in enumerate(TAGS):
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            continue
+        if connector and tag.startswith("B-"):
+            continue
+        allowed.append(k)
+    return tuple(allowed)
+
+
+_ALLOWED = {(tag, connector): _allowed_tags(tag, connector) for tag in TAGS for connector in (False, True)}
+
+
+class EntityModel:
+    def __init__(self, data: dict):
+        self.weights = {feature: pack_weights(ws) for feature, ws in data["weights"].items()}
+        self.lexicon = {word: tuple(stats) for word, stats in data["lexicon"].items()}
+        self.phrases = data["phrases"]
+        self.abbreviations = frozenset(data["abbreviations"])
+        self._words: dict[tuple[str, bool], tuple[int, str]] = {}
+
+    def word_score(self, word: str, caps: bool) -> tuple[int, str]:
+        key = (word, caps)
+        cached = self._words.get(key)
+        if cached is None:
+            features, known = word_features(word, caps, self.lexicon)
+            get = self.weights.get
+            cached = (sum(get(f, 0) for f in features), known)
+            if len(self._words) > 200_000:
+                self._words.clear()
+            self._words[key] = cached
+        return cached
+
+    def tag(self, run: Run, doc_lower, doc_known) -> list[str]:
+        words = run.words
+        lowers = [normal_form(w) for w in words]
+        phrases = phrase_features(lowers, self.phrases) if len(words) > 1 else [()]
+        get = self.weights.get
+        previous = "O"
+        tags = []
+        for i, word in enumerate(words):
+            total, known = self.word_score(word, run.caps)
+            for feature in phrases[i]:
+                total += get(feature, 0)
+            for feature in context_features(run, i, lowers, known, doc_lower, doc_known):
+                total += get(feature, 0)
+            for feature in transition_features(previous, run.caps):
+                total += get(feature, 0)
+            allowed = _ALLOWED[(previous, lowers[i] in CONNECTORS)]
+            best = max(allowed, key=lambda k: (total >> _SHIFTS[k]) & _LANE_MASK)
+            previous = TAGS[best]
+            tags.append(previous)
+        return tags
+
+
+_model: EntityModel | None = None
+
+
+def load_model() -> EntityModel:
+    global _model
+    if _model is None:
+        with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as stream:
+            _model = EntityModel(json.load(stream))
+    return _model
+
+
+def spans_from_tags(run: Run, tags: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, type) per name; a name never ends on a connector."""
+    spans = []
+    first = last = -1
+    kind = ""
+    for i, tag in enumerate(tags + ["O"]):
+        if first >= 0 and (tag == "O" or tag[0] == "B" or tag[2:] != kind):
+            while last > first and normal_form(run.words[last]) in CONNECTORS:
+                last -= 1
+            spans.append((run.starts[first], run.ends[last], kind))
+            first = -1
+        if tag != "O":
+            if first < 0:
+                first, kind = i, tag[2:]
+            last = i
+    return spans
+
+
+def doc_known_words(text: str, spans) -> dict[str, str]:
+    """Lowercased word -> type, for every word of the names found outside caps lines."""
+    known: dict[str, str] = {}
+    for start, end, kind in spans:
+        for word in text[start:end].split():
+            known.setdefault(normal_form(word), kind)
+    return known
+
+
+# --- public API --------------------------------------------------------------------
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Entity mentions in one article's text (which begins with its headline line), sorted by start,
+    non-overlapping, each with its canonical name resolved within the article."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        spans = tag_spans(text)
+        return _resolve_names(text, spans)
+    except Exception:  # a malformed article must not stop an import; it just yields no names
+        return []
+
+
+def tag_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, type) of every name, before name resolution."""
+    model = load_model()
+    runs = find_runs(text, model.abbreviations)
+    doc_lower = document_lower_words(text)
+    spans: list[tuple[int, int, str]] = []
+    caps_runs = []
+    for run in runs:
+        if run.caps:
+            caps_runs.append(run)
+        else:
+            spans.extend(spans_from_tags(run, model.tag(run, doc_lower, {})))
+    if caps_runs:
+        doc_known = doc_known_words(text, spans)
+        for run in caps_runs:
+            spans.extend(spans_from_tags(run, model.tag(run, doc_lower, doc_known)))
+        spans.sort()
+    return [span for span in spans if _plausible(text[span[0] : span[1]])]
+
+
+# Capitalised common nouns and titles that news writes like names but that name nothing.
+_NOT_NAMES = frozenset(
+    "ai ceo cfo coo cto cio chairman president tv pc gdp ipo phd phds dna id faq url api "
+    "am pm gmt est ok i image".split()
+)
+
+
+def _plausible(mention: str) -> bool:
+    return normal_form(mention) not in _NOT_NAMES
+
+
+# --- canonical names ------------------------------------------------------------------
+
+_PREFERRED = {
+    "united states": "United States",
+    "united kingdom": "United Kingdom",
+    "united nations": "United Nations",
+    "european union": "European Union",
+}
+_ALIASES = {
+    "us": "united states",
+    "usa": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "un": "united nations",
+    "eu": "european union",
+}
+_ALIASES.pop("america")  # America is also the continent: too bold
+_LEGAL_SUFFIX = re.compile(r" (?:inc|incorporated|corp|corporation|co|ltd|llc|plc)\Z")
+_NON_ALNUM = re.compile(r"[^\w]+")
+_POSSESSIVE = re.compile(r"['’][sS]?\Z")
+
+
+def canonical_key(name: str) -> str:
+    """A key equal for names that denote one entity across a corpus however cased/abbreviated (U.S., US, United States -> same key)."""
+    key = unicodedata.normalize("NFKD", name)
+    key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
+    key = _POSSESSIVE.sub("", key).replace("&", " and ").replace(".", "")
+    key = _NON_ALNUM.sub(" ", key).strip()
+    if key.startswith("the "):
+        key = key[4:]
+    key = _LEGAL_SUFFIX.sub("", key)
+    return _ALIASES.get(key, key)
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def _resolve_names(text: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
+    surfaces = [text[s:e] for s, e, _ in spans]
+    words_of = {surface: surface.split() for surface in surfaces}
+    kinds: dict[str, str] = {}
+    for surface, (_, _, kind) in zip(surfaces, spans):
+        kinds.setdefault(surface, kind)
+    longer = sorted((s for s in words_of if len(words_of[s]) > 1), key=len, reverse=True)
+    full_of: dict[str, str] = {}
+    for surface, words in words_of.items():
+        full_of[surface] = _full_form(surface, words, longer, words_of, kinds)
+    votes: dict[str, dict[str, int]] = {}
+    for surface, (_, _, kind) in zip(surfaces, spans):
+        full = full_of[surface]
+        kind = kinds.get(full, kind) if full != surface else kind
+        tally = votes.setdefault(full, {})
+        tally[kind] = tally.get(kind, 0) + 1
+    mentions = []
+    for surface, (start, end, _) in zip(surfaces, spans):
+        full = full_of[surface]
+        tally = votes[full]
+        kind = max(tally, key=tally.get)
+        mentions.append(Mention(start, end, surface, kind, _display_name(full)))
+    return mentions
+
+
+def _full_form(surface, words, longer, words_of, kinds) -> str:
+    """The longer mention in the article that ``surface`` is a short form of, if exactly one fits."""
+    size = len(words)
+    fits = []
+    for candidate in longer:
+        other = words_of[candidate]
+        if len(other) <= size:
+            continue
+        if other[:size] == words or (kinds.get(candidate) == "PER" and other[-size:] == words):
+            fits.append(candidate)
+        elif size == 1 and len(surface) > 1 and surface.isupper() and _initials(other) == surface:
+            fits.append(candidate)
+    if not fits:
+        return surface
+    longest = fits[0]
+    if all(f in longest for f in fits):
+        return longest
+    return surface
+
+
+def _display_name(surface: str) -> str:
+    name = surface.replace("’", "'")
+    key = canonical_key(name)
+    return _PREFERRED.get(key, name)
