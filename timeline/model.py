@@ -77,3 +77,15 @@ class Event:
     char_end: int
     timex: str | None
     entities: tuple[Mention, ...] = field(default=())
+    id: int | None = None  # set once stored
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an event comes from, as a reader cites it."""
+
+    article_id: str
+    title: str
+    published: str
+    source: str | None = None
+    url: str | None = None

@@ -1,0 +1,120 @@
+import sqlite3
+
+import pytest
+
+from timeline.model import Article, Event, Mention
+from timeline.store import Filter, Store, StoreError, fts_query
+
+from .conftest import DCT
+
+
+def article(article_id="a1", text="Headline\n\nGoogle did a thing last year."):
+    return Article(id=article_id, title="Headline", text=text, published=DCT, path=f"/x/{article_id}.md")
+
+
+def event(article_id="a1", start="2024-01-01", end="2024-12-31", granularity="year", value="2024",
+          text="Google did a thing last year.", entities=("Google",)):
+    mentions = tuple(Mention(0, len(name), name, "ORG", name) for name in entities)
+    return Event(article_id, start, end, granularity, value, text, 10, 10 + len(text), "last year", mentions)
+
+
+def test_schema_is_created_with_fts_and_version(store):
+    tables = set(store.db.table_names())
+    assert {"articles", "events", "entities", "event_entities", "meta", "events_fts"} <= tables
+    assert store.get_meta("schema_version") == "1"
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_write_replaces_an_articles_events(store):
+    store.write([(article(), "h1", [event(), event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    assert store.counts()["events"] == 2
+    store.write([(article(), "h2", [event(entities=("Meta",))])])
+    store.refresh_entity_counts()
+    assert store.counts() == {"articles": 1, "events": 1, "entities": 1}
+    assert [e.name for e in store.entities()] == ["Meta"]
+
+
+def test_timeline_order_groups_and_windows(store):
+    store.write([(article(), "h", [
+        event(start="2025-06-14", end="2025-06-14", granularity="day", value="2025-06-14"),
+        event(start="2024-01-01", end="2024-12-31", granularity="year", value="2024"),
+        event(start="2025-01-01", end="2025-12-31", granularity="year", value="2025"),
+        event(start="2025-04-01", end="2025-06-30", granularity="quarter", value="2025-Q2"),
+        event(start="2025-06-01", end="2025-06-30", granularity="month", value="2025-06"),
+    ])])
+    assert [(g.bucket, g.count) for g in store.groups()] == [("2024", 1), ("2025", 2), ("2025-06", 2)]
+    values = [e.value for e, _ in store.events()]
+    assert values == ["2024", "2025", "2025-Q2", "2025-06", "2025-06-14"]
+    assert [e.value for e, _ in store.events(offset=1, limit=2)] == ["2025", "2025-Q2"]
+    assert store.count() == 5
+
+
+def test_filters(store):
+    store.write([(article(), "h", [
+        event(entities=("Google",), text="Google spent money."),
+        event(entities=("Google", "Meta"), text="Google and Meta met.", value="2025", start="2025-01-01", end="2025-12-31"),
+        event(entities=("Meta",), text="Meta bought a stake.", value="2023", start="2023-01-01", end="2023-12-31"),
+    ])])
+    store.refresh_entity_counts()
+    google, meta = store.find_entity("google"), store.find_entity("Meta")
+    assert (google.count, meta.count) == (2, 2)
+
+    def texts(**kwargs):
+        return [e.text for e, _ in store.events(Filter(**kwargs))]
+
+    assert texts(entity_ids=(google.id,)) == ["Google spent money.", "Google and Meta met."]
+    assert texts(entity_ids=(google.id, meta.id)) == ["Google and Meta met."]
+    assert len(texts(entity_ids=(google.id, meta.id), match_all=False)) == 3
+    assert texts(search="stake") == ["Meta bought a stake."]
+    assert texts(search="boug") == ["Meta bought a stake."]
+    assert texts(date_from="2024-06-01", date_to="2024-06-30") == ["Google spent money."]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "*", "NEAR(", "a OR", "-x", "col:thing", "()", "'"])
+def test_search_syntax_never_errors(store, query):
+    store.write([(article(), "h", [event()])])
+    store.events(Filter(search=query))
+    assert fts_query(query) == "" or fts_query(query).startswith('"')
+
+
+def test_entity_list_narrows_and_types(store):
+    store.write([(article(), "h", [event(entities=("Google", "Meta", "Scale AI"))])])
+    store.refresh_entity_counts()
+    assert [e.name for e in store.entities("sca")] == ["Scale AI"]
+    assert store.entities("%") == []
+    assert [e.name for e in store.entities(types=("ORG",))] == ["Google", "Meta", "Scale AI"]
+
+
+def test_excerpt_reads_a_window(store):
+    text = "Headline\n\n" + "x " * 2000 + "Google did a thing last year. More."
+    start = text.index("Google")
+    stored = Event("a1", "2024-01-01", "2024-12-31", "year", "2024", "Google did a thing last year.",
+                   start, start + 29, "last year")
+    store.write([(article(text=text), "h", [stored])])
+    window, begin, end = store.excerpt(store.events()[0][0], reach=100)
+    assert window[begin:end] == "Google did a thing last year."
+    assert len(window) < 300
+
+
+def test_rejects_what_is_not_a_timeline_database(tmp_path):
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(tmp_path)
+    with pytest.raises(StoreError, match="folder does not exist"):
+        Store(tmp_path / "nope" / "t.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a timeline database"):
+        Store(junk)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE people (name TEXT)").connection.commit()
+    with pytest.raises(StoreError, match="not a timeline database"):
+        Store(other)
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "absent.db", create=False)
+
+
+def test_other_schema_versions_are_named(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        store.set_meta("schema_version", "0")
+    with pytest.raises(StoreError, match="schema version 0"):
+        Store(tmp_path / "t.db")

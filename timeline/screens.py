@@ -1,0 +1,216 @@
+"""The app's pop-up screens: entity filter, whole article, help."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Markdown, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from .display import one_line, visible
+from .model import Event
+from .periods import describe
+from .sentences import paragraph_around
+from .store import EntityCount, Store
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+def entity_prompt(entity: EntityCount) -> Text:
+    line = Text(one_line(entity.name))
+    line.append(f"  {entity.type}", style="dim")
+    line.append(f"  {entity.count}", style="bold")
+    return line
+
+
+class EntityFilterScreen(ModalScreen[set[int] | None]):
+    """Pick entities to filter by: type to narrow, Enter or Space to toggle, Escape when done."""
+
+    BINDINGS = [
+        Binding("escape", "done", "Done"),
+        Binding("ctrl+r", "clear", "Clear all"),
+        Binding("ctrl+t", "cycle_type", "Type"),
+        Binding("down", "list_down", show=False),
+        Binding("up", "list_up", show=False),
+    ]
+    LIMIT = 300
+
+    def __init__(self, store: Store, selected: set[int]) -> None:
+        super().__init__()
+        self.store = store
+        self.selected = set(selected)
+        self.type_index = -1  # -1: every type
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="entity-dialog"):
+            yield Static("Filter by entity", id="entity-title")
+            yield Input(placeholder="Type to narrow… (Enter toggles, Tab to the list)", id="entity-narrow")
+            yield SelectionList[int](id="entity-list")
+            yield Static("", id="entity-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refill()
+
+    @property
+    def type_filter(self) -> tuple[str, ...]:
+        return () if self.type_index < 0 else (ENTITY_TYPES[self.type_index],)
+
+    def refill(self) -> None:
+        narrow = self.query_one("#entity-narrow", Input).value
+        found = self.store.entities(narrow, limit=self.LIMIT, types=self.type_filter)
+        chosen = [e for e in self.store.entities_by_id(self.selected) if e.id not in {f.id for f in found}]
+        listing = self.query_one("#entity-list", SelectionList)
+        listing.clear_options()
+        listing.add_options(
+            Selection(entity_prompt(entity), entity.id, entity.id in self.selected) for entity in chosen + found
+        )
+        if listing.option_count:
+            listing.highlighted = 0
+        kind = "all types" if self.type_index < 0 else ENTITY_TYPES[self.type_index]
+        more = f" (first {self.LIMIT})" if len(found) >= self.LIMIT else ""
+        self.query_one("#entity-status", Static).update(
+            Text(f"{len(self.selected)} selected · {kind} · {len(found)} shown{more}")
+        )
+
+    @on(Input.Changed, "#entity-narrow")
+    def narrowed(self) -> None:
+        self.refill()
+
+    @on(Input.Submitted, "#entity-narrow")
+    def toggle_highlighted(self) -> None:
+        listing = self.query_one("#entity-list", SelectionList)
+        if listing.highlighted is not None:
+            listing.toggle(listing.get_option_at_index(listing.highlighted).value)
+
+    @on(SelectionList.SelectedChanged, "#entity-list")
+    def remember(self, event: SelectionList.SelectedChanged) -> None:
+        listing = event.selection_list
+        shown = {listing.get_option_at_index(i).value for i in range(listing.option_count)}
+        self.selected = (self.selected - shown) | set(listing.selected)
+        self.query_one("#entity-status", Static).update(Text(f"{len(self.selected)} selected"))
+
+    def action_list_down(self) -> None:
+        self.query_one("#entity-list", SelectionList).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.query_one("#entity-list", SelectionList).action_cursor_up()
+
+    def action_clear(self) -> None:
+        self.selected.clear()
+        self.query_one("#entity-list", SelectionList).deselect_all()
+        self.refill()
+
+    def action_cycle_type(self) -> None:
+        self.type_index = self.type_index + 1 if self.type_index + 1 < len(ENTITY_TYPES) else -1
+        self.refill()
+
+    def action_done(self) -> None:
+        self.dismiss(self.selected)
+
+
+class ArticleScreen(ModalScreen[None]):
+    """The whole article, scrolled to the event's sentence, which is highlighted."""
+
+    BINDINGS = [Binding("escape,q,o,enter", "close", "Close")]
+
+    def __init__(self, store: Store, event: Event) -> None:
+        super().__init__()
+        self.store = store
+        self.event = event
+
+    def compose(self) -> ComposeResult:
+        article = self.store.article(self.event.article_id) or {}
+        text = article.get("text", "")
+        with VerticalScroll(id="article-body"):
+            yield Static(Text(one_line(article.get("title") or ""), style="bold"), classes="article-title")
+            yield Static(Text(citation(article), style="dim"), classes="article-meta")
+            start = 0
+            while start <= len(text):
+                end = text.find("\n", start)
+                end = len(text) if end == -1 else end
+                if text[start:end].strip():
+                    yield self._paragraph(text, start, end)
+                start = end + 1
+        yield Footer()
+
+    def _paragraph(self, text: str, start: int, end: int) -> Static:
+        body = Text(visible(text[start:end]))
+        holds_event = start <= self.event.char_start < end or start < self.event.char_end <= end
+        if holds_event:
+            body.stylize("reverse", self.event.char_start - start, self.event.char_end - start)
+        return Static(body, classes="article-paragraph" + (" -event" if holds_event else ""))
+
+    def on_mount(self) -> None:
+        found = self.query(".-event")
+        if found:
+            self.call_after_refresh(self.query_one("#article-body").scroll_to_center, found.first(), animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def citation(article: dict) -> str:
+    published = article.get("published")
+    parts = [article.get("source") or "", f"published {describe(published, 'day', published)}" if published else ""]
+    if article.get("published_guessed"):
+        parts[-1] += " (a guess from the file's date)"
+    if article.get("url"):
+        parts.append(article["url"])
+    return one_line(" · ".join(part for part in parts if part))
+
+
+def excerpt_text(store: Store, event: Event, source_title: str, article_meta: dict) -> Text:
+    """The event's paragraph with its sentence highlighted, under the article's title and date."""
+    window, start, end = store.excerpt(event)
+    first, last = paragraph_around(window, start, end)
+    text = Text()
+    text.append(one_line(source_title) + "\n", style="bold")
+    text.append(citation(article_meta) + "\n\n", style="dim")
+    text.append(visible(window[first:start]))
+    text.append(visible(window[start:end]), style="reverse")
+    text.append(visible(window[end:last]))
+    return text
+
+
+HELP = """\
+# timeline
+
+A timeline of news: every dated statement in the indexed articles, placed at the
+period it talks about (a year, a quarter, a month, a day) and grouped by year and month.
+
+## Keys
+
+| Key | What it does |
+| --- | --- |
+| ↑ ↓ or j k | Move between events |
+| PgUp PgDn, Home End | Page up and down, top and bottom |
+| Enter or o | Open the whole article at the event's sentence |
+| e | Filter by entity: type to narrow, Enter/Space toggles, ctrl+t cycles the type, ctrl+r clears, Esc done |
+| a | Events must name all the chosen entities, or any of them |
+| / | Search the events' sentences (Enter applies, empty clears, Esc cancels) |
+| c | Clear every filter |
+| x | Export what is shown to a Markdown file in the current folder |
+| r | Reload from the database (after indexing more) |
+| ctrl+p | Command palette: every action, and themes |
+| F1 | This help |
+| q | Quit |
+
+The mouse works too: click an event to select it, scroll with the wheel.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,471 @@
+"""The one place that talks SQL: the timeline database, written through sqlite-utils.
+
+The schema is a public interface (README, "The database"): ``articles``,
+``events`` (with ``events_fts``), ``entities``, ``event_entities`` and ``meta``.
+Writers replace an article's events in the same transaction as the article,
+so a killed indexer leaves either the old article or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from .model import Article, Event, Mention, Source
+from .periods import FINE, RANK
+
+SCHEMA_VERSION = 1
+_BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """A database that cannot be used, with a one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What part of the timeline to show. The empty filter shows everything."""
+
+    entity_ids: tuple[int, ...] = ()
+    match_all: bool = True  # events naming every selected entity, else any of them
+    search: str = ""
+    date_from: str | None = None  # ISO dates; an event is kept if its period overlaps
+    date_to: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.entity_ids or fts_query(self.search) or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A run of consecutive events under one heading: a year (``2025``) or a month (``2025-06``)."""
+
+    bucket: str
+    count: int
+
+    @property
+    def year(self) -> str:
+        return self.bucket[:4]
+
+    @property
+    def month(self) -> str | None:
+        return self.bucket[5:7] or None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    id: int
+    name: str
+    type: str
+    count: int
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    events: int = 0
+    ids: set[str] = field(default_factory=set)
+
+
+def bucket_of(start: str, granularity: str) -> str:
+    """The heading an event sits under: its month for month-or-finer periods, else its year."""
+    return start[:7] if granularity in FINE else start[:4]
+
+
+def fts_query(text: str) -> str:
+    """A user's search as an FTS5 query that cannot be a syntax error: every word must occur,
+    the last may be a prefix. FTS operators and punctuation are taken as plain words."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    if not text[-1:].isspace():
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Store:
+    """An open timeline database."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        self._check_path(create)
+        try:
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._prepare(create)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: not a timeline database ({error})") from None
+        self._entity_ids: dict[str, int] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- opening -------------------------------------------------------------
+
+    def _check_path(self, create: bool) -> None:
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database file")
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"{self.path}: no such database (run 'timeline index' first)")
+            if not self.path.parent.is_dir():
+                raise StoreError(f"{self.path.parent}: folder does not exist")
+
+    def _prepare(self, create: bool) -> None:
+        tables = set(self.db.table_names())
+        if "meta" in tables:
+            version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version is None or int(version[0]) != SCHEMA_VERSION:
+                found = version[0] if version else "none"
+                raise StoreError(
+                    f"{self.path}: schema version {found}, this timeline needs {SCHEMA_VERSION}; "
+                    "delete the file and index again"
+                )
+            return
+        if tables:
+            raise StoreError(f"{self.path}: not a timeline database (it has other tables)")
+        if not create:
+            raise StoreError(f"{self.path}: empty database (run 'timeline index' first)")
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        db = self.db
+        db.enable_wal()
+        with db.conn:
+            db["meta"].create({"key": str, "value": str}, pk="key")
+            db["articles"].create(
+                {
+                    "id": str, "title": str, "source": str, "url": str, "published": str,
+                    "published_guessed": int, "path": str, "text": str, "content_hash": str,
+                },
+                pk="id",
+            )
+            db["events"].create(
+                {
+                    "id": int, "article_id": str, "start": str, "end": str, "granularity": str,
+                    "value": str, "text": str, "char_start": int, "char_end": int, "timex": str,
+                    "bucket": str, "granularity_rank": int,
+                },
+                pk="id",
+                foreign_keys=[("article_id", "articles", "id")],
+                not_null={"article_id", "start", "end", "granularity", "value", "bucket"},
+            )
+            db["entities"].create(
+                {"id": int, "name": str, "type": str, "key": str, "event_count": int},
+                pk="id",
+                not_null={"name", "type", "key"},
+                defaults={"event_count": 0},
+            )
+            db["event_entities"].create(
+                {"event_id": int, "entity_id": int},
+                pk=("event_id", "entity_id"),
+                foreign_keys=[("event_id", "events", "id"), ("entity_id", "entities", "id")],
+            )
+            db["events"].create_index(
+                ["bucket", "start", "granularity_rank", "article_id", "char_start", "id"],
+                index_name="events_order",
+            )
+            db["events"].create_index(["article_id"], index_name="events_article")
+            db["entities"].create_index(["key"], index_name="entities_key", unique=True)
+            db["entities"].create_index(["event_count"], index_name="entities_count")
+            db["event_entities"].create_index(["entity_id", "event_id"], index_name="event_entities_entity")
+            db["events"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
+
+    # --- writing -------------------------------------------------------------
+
+    def article_hashes(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, content_hash FROM articles"))
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.conn:
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def write(self, batch: Sequence[tuple[Article, str, Sequence[Event]]]) -> int:
+        """Store articles with their events in one transaction, replacing what each had before.
+        Each item is (article, content hash, events). Returns the number of events written."""
+        db = self.db
+        written = 0
+        with db.conn:
+            for article, content_hash, events in batch:
+                self._delete_events([article.id])
+                db["articles"].upsert(_article_row(article, content_hash), pk="id")
+                written += self._insert_events(events)
+        return written
+
+    def _insert_events(self, events: Sequence[Event]) -> int:
+        if not events:
+            return 0
+        first_id = (self.db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+        rows, links = [], []
+        for number, event in enumerate(events, start=first_id):
+            rows.append(_event_row(number, event))
+            for entity_id in {self._entity_id(m) for m in event.entities}:
+                links.append({"event_id": number, "entity_id": entity_id})
+        self.db["events"].insert_all(rows, batch_size=500)
+        self.db["event_entities"].insert_all(links, batch_size=500, ignore=True)
+        return len(rows)
+
+    def _entity_id(self, mention: Mention) -> int:
+        from .entities import canonical_key
+
+        key = canonical_key(mention.name)
+        cached = self._entity_ids.get(key)
+        if cached is not None:
+            return cached
+        row = self.db.execute("SELECT id FROM entities WHERE key = ?", [key]).fetchone()
+        if row is None:
+            cursor = self.db.execute(
+                "INSERT INTO entities (name, type, key, event_count) VALUES (?, ?, ?, 0)",
+                [mention.name, mention.type, key],
+            )
+            entity_id = cursor.lastrowid
+        else:
+            entity_id = row[0]
+        self._entity_ids[key] = entity_id
+        return entity_id
+
+    def _delete_events(self, article_ids: Sequence[str]) -> None:
+        marks = ",".join("?" * len(article_ids))
+        self.db.execute(
+            f"DELETE FROM event_entities WHERE event_id IN "
+            f"(SELECT id FROM events WHERE article_id IN ({marks}))",
+            list(article_ids),
+        )
+        self.db.execute(f"DELETE FROM events WHERE article_id IN ({marks})", list(article_ids))
+
+    def remove_articles(self, article_ids: Iterable[str]) -> int:
+        ids = list(article_ids)
+        with self.db.conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                self._delete_events(chunk)
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+        return len(ids)
+
+    def articles_under(self, path: str) -> list[tuple[str, str]]:
+        """(id, path) of stored articles read from the file or folder at path (absolute)."""
+        pattern = path.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute(
+            "SELECT id, path FROM articles WHERE path = ? OR path LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'",
+            [path, pattern + "/%", pattern + "#%"],
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def refresh_entity_counts(self) -> None:
+        """Recount events per entity and drop entities no event names any more."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE entities SET event_count = "
+                "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id)"
+            )
+            self.db.execute("DELETE FROM entities WHERE event_count = 0")
+        self._entity_ids.clear()
+
+    # --- reading -------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            for table in ("articles", "events", "entities")
+        }
+
+    def _where(self, flt: Filter) -> tuple[str, list]:
+        clauses, params = [], []
+        if flt.entity_ids:
+            marks = ",".join("?" * len(flt.entity_ids))
+            if flt.match_all and len(flt.entity_ids) > 1:
+                clauses.append(
+                    f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}) "
+                    f"GROUP BY event_id HAVING count(*) = {len(flt.entity_ids)})"
+                )
+            else:
+                clauses.append(f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
+            params.extend(flt.entity_ids)
+        query = fts_query(flt.search)
+        if query:
+            clauses.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+            params.append(query)
+        if flt.date_from:
+            clauses.append("e.[end] >= ?")
+            params.append(flt.date_from)
+        if flt.date_to:
+            clauses.append("e.start <= ?")
+            params.append(flt.date_to)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def groups(self, flt: Filter = Filter()) -> list[Group]:
+        """The headings of the filtered timeline in order, each with how many events it holds."""
+        where, params = self._where(flt)
+        rows = self.db.execute(
+            f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
+        )
+        return [Group(bucket, count) for bucket, count in rows]
+
+    def events(self, flt: Filter = Filter(), offset: int = 0, limit: int = 100) -> list[tuple[Event, Source]]:
+        """A window of the filtered timeline, in timeline order."""
+        return list(self.iter_events(flt, offset=offset, limit=limit))
+
+    def iter_events(
+        self, flt: Filter = Filter(), *, offset: int = 0, limit: int = -1
+    ) -> Iterator[tuple[Event, Source]]:
+        where, params = self._where(flt)
+        cursor = self.db.execute(
+            f"""SELECT e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text,
+                       e.char_start, e.char_end, e.timex, a.title, a.published, a.source, a.url
+                FROM (SELECT * FROM events e{where}
+                      ORDER BY bucket, start, granularity_rank, article_id, char_start, id
+                      LIMIT ? OFFSET ?) e
+                JOIN articles a ON a.id = e.article_id
+                ORDER BY e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id""",
+            [*params, limit, offset],
+        )
+        for row in cursor:
+            yield _event_from_row(row), Source(row[1], row[10], row[11], row[12], row[13])
+
+    def count(self, flt: Filter = Filter()) -> int:
+        return sum(group.count for group in self.groups(flt))
+
+    def event_entities(self, event_id: int) -> list[EntityCount]:
+        rows = self.db.execute(
+            "SELECT n.id, n.name, n.type, n.event_count FROM event_entities x "
+            "JOIN entities n ON n.id = x.entity_id WHERE x.event_id = ? ORDER BY n.name",
+            [event_id],
+        )
+        return [EntityCount(*row) for row in rows]
+
+    def entities(self, narrow: str = "", limit: int = 200, types: Sequence[str] = ()) -> list[EntityCount]:
+        """Entities with their event counts, most frequent first, narrowed to names containing ``narrow``."""
+        clauses, params = ["event_count > 0"], []
+        if narrow.strip():
+            escaped = narrow.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("name LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        if types:
+            clauses.append(f"type IN ({','.join('?' * len(types))})")
+            params.extend(types)
+        rows = self.db.execute(
+            f"SELECT id, name, type, event_count FROM entities WHERE {' AND '.join(clauses)} "
+            "ORDER BY event_count DESC, name LIMIT ?",
+            [*params, limit],
+        )
+        return [EntityCount(*row) for row in rows]
+
+    def entities_by_id(self, ids: Iterable[int]) -> list[EntityCount]:
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = self.db.execute(
+            f"SELECT id, name, type, event_count FROM entities WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+        found = {row[0]: EntityCount(*row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    def find_entity(self, name: str) -> EntityCount | None:
+        """The entity a user means by a name: its canonical key first, then a case-blind name match."""
+        from .entities import canonical_key
+
+        row = self.db.execute(
+            "SELECT id, name, type, event_count FROM entities WHERE key = ? "
+            "UNION ALL SELECT id, name, type, event_count FROM entities WHERE name = ? COLLATE NOCASE "
+            "LIMIT 1",
+            [canonical_key(name), name],
+        ).fetchone()
+        return EntityCount(*row) if row else None
+
+    def article(self, article_id: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT id, title, source, url, published, published_guessed, path, text FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "title", "source", "url", "published", "published_guessed", "path", "text")
+        return dict(zip(keys, row))
+
+    def excerpt(self, event: Event, reach: int = 1500) -> tuple[str, int, int]:
+        """Text around an event without reading its whole article: (window, sentence start, end in window)."""
+        first = max(event.char_start - reach, 0)
+        length = (event.char_end - first) + reach
+        row = self.db.execute(
+            "SELECT substr(text, ?, ?) FROM articles WHERE id = ?", [first + 1, length, event.article_id]
+        ).fetchone()
+        window = row[0] if row else ""
+        return window, event.char_start - first, event.char_end - first
+
+    def article_event_spans(self, article_id: str) -> list[tuple[int, int]]:
+        rows = self.db.execute(
+            "SELECT DISTINCT char_start, char_end FROM events WHERE article_id = ? ORDER BY char_start",
+            [article_id],
+        )
+        return [tuple(row) for row in rows]
+
+
+def content_hash(article: Article, version: str) -> str:
+    """What an article's events depend on; equal hashes mean re-indexing would change nothing."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (version, article.title, article.text, str(article.published), article.source or "",
+                 article.url or "", article.path or "", str(article.published_guessed)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _article_row(article: Article, content_hash: str) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "published_guessed": int(article.published_guessed),
+        "path": article.path,
+        "text": article.text,
+        "content_hash": content_hash,
+    }
+
+
+def _event_row(number: int, event: Event) -> dict:
+    return {
+        "id": number,
+        "article_id": event.article_id,
+        "start": event.start,
+        "end": event.end,
+        "granularity": event.granularity,
+        "value": event.value,
+        "text": event.text,
+        "char_start": event.char_start,
+        "char_end": event.char_end,
+        "timex": event.timex,
+        "bucket": bucket_of(event.start, event.granularity),
+        "granularity_rank": RANK[event.granularity],
+    }
+
+
+def _event_from_row(row) -> Event:
+    return Event(
+        id=row[0], article_id=row[1], start=row[2], end=row[3], granularity=row[4], value=row[5],
+        text=row[6], char_start=row[7], char_end=row[8], timex=row[9],
+    )
