@@ -1,0 +1,267 @@
+"""Tests of the temporal tagger: examples with a fixed DCT, and properties over any text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.timex import tag
+
+DCT = dt.date(2025, 6, 14)  # a Saturday, the seed articles' publication date
+MARCH_DCT = dt.date(2013, 3, 22)  # a Friday
+
+# A TIMEX3 value: dates down to minutes with week, quarter, half, season and
+# part-of-day forms, decades and centuries, the fuzzy references, durations.
+_DATE = (
+    r"(?:\d{4}|X{4})"
+    r"(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d?|XX)(?:-(?:\d|WE))?|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?"
+)
+_TIME = r"(?:T(?:\d\d(?::\d\d(?::\d\d)?)?|MO|AF|EV|NI|DT))?"
+_DURATION = r"P(?:(?:X|\d+(?:\.\d+)?)(?:Y|M|W|D|Q|DE|CE|ML|L|E|C))*(?:T(?:(?:X|\d+(?:\.\d+)?)[HMS])+)?"
+TIMEX3_VALUE = re.compile(
+    rf"^(?:{_DATE}{_TIME}|\d{{3}}X?|\d{{2}}X?|\d{{3}}|PRESENT_REF|PAST_REF|FUTURE_REF|{_DURATION})$"
+)
+TIMEX3_TYPES = {"DATE", "TIME", "DURATION", "SET"}
+
+
+def found(text: str, dct=DCT) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in tag(text, dct)]
+
+
+def value_of(text: str, expression: str, dct=DCT) -> tuple[str, str]:
+    """(type, value) of the expression tagged exactly as written."""
+    for timex in tag(text, dct):
+        if timex.text == expression:
+            return timex.type, timex.value
+    raise AssertionError(f"{expression!r} not tagged in {text!r}: {found(text, dct)}")
+
+
+# --- the seed articles -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("after planning $200 million in financial commitments this year.", "this year", ("DATE", "2025")),
+        ("Last year, Google spent about $150 million on Scale AI's services.", "Last year", ("DATE", "2024")),
+        ("the startup's total revenue of $870 million in 2024.", "2024", ("DATE", "2024")),
+        ("Google had planned to spend around $200 million this year on it.", "this year", ("DATE", "2025")),
+        ("Google had been looking to spread its work over the past year.", "the past year", ("DURATION", "P1Y")),
+    ],
+)
+def test_seed_expressions(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
+def test_seed_months_ago_is_past():
+    ((_, timex_type, value),) = found("OpenAI had already reduced its reliance on Scale AI months ago.")
+    assert (timex_type, value) in {("DURATION", "PXM"), ("DATE", "PAST_REF")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Google is reconsidering its $200M partnership with Scale AI after Meta's $14.3B investment.",
+        "Meta's recent $14.3 billion investment in Scale AI.",
+        "Meta's investment has increased Scale AI's value to $29 billion.",
+        "Meta announced it was buying a 49% stake in Scale AI.",
+        "If Google follows through, Scale AI may need to find new customers.",
+        "some annotations costing as much as $100 each.",
+        "a 49 percent stake, 1,998 shares, version 2.1, a 3-2 win, call 555-1234.",
+        "They march on. The second round. The sun will fall on the field.",
+        "He finished first and scored 2010 points.",
+    ],
+)
+def test_never_a_date(text):
+    assert found(text) == []
+
+
+# --- absolute dates ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("June 14, 2025", "2025-06-14"),
+        ("14 June 2025", "2025-06-14"),
+        ("2025-06-14", "2025-06-14"),
+        ("6/14/2025", "2025-06-14"),
+        ("Saturday, June 14, 2025", "2025-06-14"),
+        ("Aug. 7, 1998", "1998-08-07"),
+        ("Sept. 30", "2025-09-30"),
+        ("July 1997", "1997-07"),
+        ("May 2024", "2024-05"),
+        ("1998", "1998"),
+        ("the 1990s", "199"),
+        ("mid-1990s", "199"),
+        ("the 20th century", "19"),
+        ("fiscal 1998", "1998"),
+        ("the third quarter of 2024", "2024-Q3"),
+        ("Christmas 2020", "2020-12-25"),
+    ],
+)
+def test_absolute_dates(expression, expected):
+    assert value_of(f"Date: {expression}", expression)[1] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The meeting starts at 3 p.m. on the lawn.", "3 p.m.", ("TIME", "2025-06-14T15:00")),
+        ("It opened at 10:35 a.m. sharp.", "10:35 a.m.", ("TIME", "2025-06-14T10:35")),
+        ("They met at noon in the hall.", "noon", ("TIME", "2025-06-14T12:00")),
+        ("The minister spoke this morning to reporters.", "this morning", ("TIME", "2025-06-14TMO")),
+        ("Talks broke down last night in Geneva.", "last night", ("TIME", "2025-06-13TNI")),
+    ],
+)
+def test_times_of_day(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
+# --- relative to the DCT -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Shares fell yesterday in Tokyo.", "yesterday", ("DATE", "2025-06-13")),
+        ("The vote is tomorrow.", "tomorrow", ("DATE", "2025-06-15")),
+        ("Prices rose last week.", "last week", ("DATE", "2025-W23")),
+        ("Profit doubled this year.", "this year", ("DATE", "2025")),
+        ("Profit doubled last year.", "last year", ("DATE", "2024")),
+        ("It launches next month.", "next month", ("DATE", "2025-07")),
+        ("The firm was founded two years ago.", "two years ago", ("DATE", "2023")),
+        ("Sales had been lower a year earlier.", "a year earlier", ("DATE", "2024")),
+        ("He resigned earlier this month.", "earlier this month", ("DATE", "2025-06")),
+        ("They merged late last July.", "late last July", ("DATE", "2024-07")),
+        ("Sales grew over the past six months.", "the past six months", ("DURATION", "P6M")),
+        ("It should close by the end of the year.", "the end of the year", ("DATE", "2025")),
+        ("The plant will reopen this summer.", "this summer", ("DATE", "2025-SU")),
+        ("Profit rose in the first quarter.", "the first quarter", ("DATE", "2025-Q1")),
+        ("It happened last fall.", "last fall", ("DATE", "2024-FA")),
+        ("The new model will ship next Friday.", "next Friday", ("DATE", "2025-06-20")),
+    ],
+)
+def test_relative_to_dct(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
+# --- underspecified dates resolved by tense ----------------------------------
+
+
+def test_month_in_past_sentence_is_last_year():
+    assert value_of("Sales fell sharply in August.", "August", MARCH_DCT) == ("DATE", "2012-08")
+
+
+def test_month_in_future_sentence_is_this_year():
+    assert value_of("The company will report results in August.", "August", MARCH_DCT) == ("DATE", "2013-08")
+
+
+def test_earlier_month_in_future_sentence_is_next_year():
+    assert value_of("The plant will reopen in February.", "February", MARCH_DCT) == ("DATE", "2014-02")
+
+
+def test_weekday_in_future_sentence_is_the_coming_one():
+    assert value_of("The board will meet on Tuesday.", "Tuesday", MARCH_DCT) == ("DATE", "2013-03-26")
+
+
+def test_weekday_in_past_sentence_is_the_last_one():
+    assert value_of("The board met on Tuesday.", "Tuesday", MARCH_DCT) == ("DATE", "2013-03-19")
+
+
+def test_weekday_said_on_publication_day():
+    assert value_of("The company said Friday that profit rose.", "Friday", MARCH_DCT) == ("DATE", "2013-03-22")
+
+
+# --- fuzzy references, durations, sets ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The company is now profitable.", "now", ("DATE", "PRESENT_REF")),
+        ("It currently employs 300 people.", "currently", ("DATE", "PRESENT_REF")),
+        ("Sales have slowed recently.", "recently", ("DATE", "PAST_REF")),
+        ("Such deals failed in the past.", "the past", ("DATE", "PAST_REF")),
+        ("It may grow in the future.", "the future", ("DATE", "FUTURE_REF")),
+        ("It took a decade to build.", "a decade", ("DURATION", "P10Y")),
+        ("Talks lasted several days.", "several days", ("DURATION", "PXD")),
+        ("The offer expires in 90 days.", "90 days", ("DURATION", "P90D")),
+        ("It took 2 1/2 years.", "2 1/2 years", ("DURATION", "P2Y6M")),
+        ("The meeting lasted three hours.", "three hours", ("DURATION", "PT3H")),
+        ("It signed a five-year contract.", "five-year", ("DURATION", "P5Y")),
+        ("Prices change each season.", "each season", None),
+        ("The club meets every Monday.", "every Monday", ("SET", "XXXX-WXX-1")),
+        ("Dividends are paid annually.", "annually", ("SET", "P1Y")),
+        ("The paper is published daily.", "daily", ("SET", "P1D")),
+        ("Fees rise every year.", "every year", ("SET", "P1Y")),
+    ],
+)
+def test_fuzzy_durations_sets(text, expression, expected):
+    if expected is None:
+        timexes = tag(text, DCT)
+        assert all(t.type == "SET" for t in timexes)
+        return
+    assert value_of(text, expression) == expected
+
+
+def test_decade_of_the_nineties():
+    assert value_of("Growth was strong in the 1990s.", "the 1990s") == ("DATE", "199")
+
+
+def test_year_ago_in_quarterly_report_is_that_quarter():
+    text = "Third-quarter profit rose 10% from $5 million a year ago."
+    assert value_of(text, "a year ago", dt.date(1989, 10, 27)) == ("DATE", "1988-Q3")
+
+
+def test_datetime_dct_is_accepted():
+    assert value_of("Prices rose yesterday.", "yesterday", dt.datetime(2025, 6, 14, 9, 30)) == ("DATE", "2025-06-13")
+
+
+# --- properties --------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    "the a last next this year years month week day ago earlier late early mid- in on of 1998 2025 14 3 "
+    "June May March Friday Monday summer fall quarter third fiscal now recently $200M 49% 1990s '80s "
+    "p.m. a.m. noon every each daily two several decade century 20th / - , . : ' 's \n".split(" ")
+)
+_TEXTS = st.one_of(st.text(), st.lists(_WORDS, max_size=40).map(" ".join), st.lists(_WORDS, max_size=40).map("".join))
+_DCTS = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+
+
+def check_well_formed(text: str, timexes) -> None:
+    previous_end = 0
+    for timex in timexes:
+        assert 0 <= timex.start < timex.end <= len(text)
+        assert text[timex.start:timex.end] == timex.text
+        assert timex.start >= previous_end
+        previous_end = timex.end
+        assert timex.type in TIMEX3_TYPES
+        assert TIMEX3_VALUE.match(timex.value), timex
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, _DCTS)
+def test_any_text_and_date_give_well_formed_timexes(text, dct):
+    check_well_formed(text, tag(text, dct))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TEXTS, st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1, 6, 30), dt.date(9999, 1, 1)]))
+def test_extreme_dates_never_raise(text, dct):
+    check_well_formed(text, tag(text, dct))
+
+
+@pytest.mark.parametrize("dct", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_extreme_dates_with_relative_expressions(dct):
+    text = "Yesterday, last year, next month, last week, tomorrow, the 1990s, next Friday, in the 20th century, two years ago, in 10000 years, the third quarter, last winter."
+    check_well_formed(text, tag(text, dct))
+
+
+def test_is_pure():
+    text = "On Friday, sales fell 3% from a year earlier; next year will be better."
+    assert tag(text, DCT) == tag(text, DCT)

@@ -1,0 +1,666 @@
+"""Temporal tagger: finds TIMEX3 expressions in English news and normalises them.
+
+One compiled regular expression (an ordered alternation of rules) finds the
+expressions in a single left-to-right pass; each rule has a normaliser that
+turns the words it matched into a TIMEX3 type and value, resolving relative
+and underspecified expressions against the document creation time (DCT).
+Underspecified months, weekdays, seasons and quarters get their year from the
+tense of the sentence around them (see ``timex_tense``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from timeline.model import Timex
+from timeline.timex_grammar import (
+    DAY_PARTS,
+    DECADE_WORDS,
+    FOLLOWERS,
+    RULE_FIRST_WORDS,
+    HOLIDAYS,
+    MONTHS,
+    ORDINALS,
+    RULES,
+    SEASONS,
+    UNIT_CODES,
+    WEEKDAYS,
+    group,
+    parse_number,
+    parse_year,
+    trie_regex,
+)
+from timeline.timex_tense import sentence_tense
+
+__all__ = ["tag"]
+
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+@dataclass
+class Context:
+    """What a normaliser needs besides the match: the text, the DCT, and the sentence tense."""
+
+    text: str
+    dct: dt.date
+    start: int
+    end: int
+    _tense: str | None = None
+
+    @property
+    def tense(self) -> str:
+        if self._tense is None:
+            self._tense = sentence_tense(self.text, self.start, self.end)
+        return self._tense
+
+
+Normaliser = Callable[[re.Match, Context], "tuple[str, str] | None"]
+
+
+def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
+    """All temporal expressions in text, sorted by start, non-overlapping, values resolved against dct (publication date)."""
+    if not isinstance(text, str) or not text:
+        return []
+    anchor = dct.date() if isinstance(dct, dt.datetime) else dct
+    found: list[Timex] = []
+    position = 0
+    for candidate in _CANDIDATES.finditer(text):
+        start = candidate.start()
+        if start < position:
+            continue
+        match = _finder_for(_first_word_key(candidate["word"])).match(text, start)
+        if match is None:
+            continue
+        try:
+            result = _normalise(match.lastgroup, text, start, anchor)
+        except (ValueError, OverflowError, KeyError, IndexError, TypeError):
+            result = None
+        if result is None:
+            continue
+        timex_type, value, end = result
+        found.append(Timex(start, end, text[start:end], timex_type, value))
+        position = end
+    return _resolve_year_ago(found)
+
+
+# ---------------------------------------------------------------------------
+# Matching
+#
+# A first, cheap pass finds the words an expression can start with; at each
+# one, only the rules that can start with that word are tried (one compiled
+# alternation per set of rules, in RULES order so earlier rules win).
+
+_BEFORE = r"(?<![\w$€£¥#@/&'’-])"
+_AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-\w|[.,]\d)"
+_SPECIAL_FIRST = {"DIGIT": r"\d", "APOSTROPHE": r"['’]\d"}
+
+_RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
+for _name, _ in RULES:
+    for _word in set(RULE_FIRST_WORDS[_name].split()):
+        _RULES_BY_FIRST_WORD[_word] = _RULES_BY_FIRST_WORD.get(_word, ()) + (_name,)
+_CAPITALISED_FIRST = frozenset(w for w in _RULES_BY_FIRST_WORD if not w.islower() and w not in _SPECIAL_FIRST)
+_LOWERCASE_FIRST = [w for w in _RULES_BY_FIRST_WORD if w.islower() and w not in FOLLOWERS]
+_GUARDED_FIRST = "|".join(
+    f"{trie_regex([word])}(?=\\s+(?:\\d|['’]\\d|{trie_regex(followers.split())}(?![a-zA-Z])))"
+    for word, followers in FOLLOWERS.items()
+)
+_CANDIDATES = re.compile(
+    _BEFORE + "(?P<word>" + "|".join(_SPECIAL_FIRST.values()) + "|" + _GUARDED_FIRST
+    + f"|(?:{trie_regex(_LOWERCASE_FIRST)}|{trie_regex(_CAPITALISED_FIRST, ignore_case=False)})(?![a-zA-Z]))"
+)
+_RULE_SOURCE = dict(RULES)
+_RULE_PATTERNS = {name: re.compile(f"(?:{pattern}){_AFTER}", re.IGNORECASE) for name, pattern in RULES}
+
+
+def _first_word_key(word: str) -> str:
+    if word[0].isdigit():
+        return "DIGIT"
+    if word[0] in "'’":
+        return "APOSTROPHE"
+    return word if word in _CAPITALISED_FIRST else word.lower()
+
+
+def _finder_for(key: str) -> re.Pattern:
+    return _compile_rules(_RULES_BY_FIRST_WORD[key])
+
+
+@lru_cache(maxsize=None)
+def _compile_rules(names: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(
+        f"(?P<{name}>{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', _RULE_SOURCE[name])})" for name in names
+    )
+    return re.compile(f"(?:{alternatives}){_AFTER}", re.IGNORECASE)
+
+
+def _normalise(rule: str, text: str, start: int, dct: dt.date):
+    match = _RULE_PATTERNS[rule].match(text, start)
+    if match is None:
+        return None
+    context = Context(text, dct, start, match.end())
+    result = _NORMALISERS[rule](match, context)
+    if result is None:
+        return None
+    timex_type, value = result
+    return timex_type, value, match.end()
+
+
+# ---------------------------------------------------------------------------
+# Calendar helpers
+
+
+def _iso_date(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def _iso_month(year: int, month: int) -> str:
+    _check_year(year)
+    return f"{year:04d}-{month:02d}"
+
+
+def _iso_year(year: int) -> str:
+    _check_year(year)
+    return f"{year:04d}"
+
+
+def _iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} out of range")
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+def _season_of(day: dt.date) -> tuple[int, int]:
+    """(year, index) of the season the day is in; index 0..3 = SP, SU, FA, WI (winter spans Dec-Feb)."""
+    if day.month in (1, 2):
+        return day.year - 1, 3
+    if day.month == 12:
+        return day.year, 3
+    return day.year, (day.month - 3) // 3
+
+
+_SEASON_CODES = ("SP", "SU", "FA", "WI")
+
+
+def _year_by_tense(target: int, current: int, year: int, tense: str, strict: bool = False) -> int:
+    """Year of an underspecified period at ``target`` (a month, quarter... index) said in ``tense``.
+
+    Past tense: the latest such period not after the DCT's one (strictly before if
+    strict); future: the first not before it; otherwise the DCT's year.
+    """
+    if tense == "past":
+        return year if (target < current or (target == current and not strict)) else year - 1
+    if tense == "future":
+        return year if (target > current or (target == current and not strict)) else year + 1
+    return year
+
+
+def _weekday_date(weekday: int, dct: dt.date, direction: str) -> dt.date:
+    """The weekday (0=Monday) nearest the DCT in direction past/future/this/last/next."""
+    delta = weekday - dct.weekday()
+    if direction == "this":
+        return dct + dt.timedelta(days=delta)
+    if direction in ("future", "next"):
+        ahead = delta % 7
+        if ahead == 0 and direction == "next":
+            ahead = 7
+        return dct + dt.timedelta(days=ahead)
+    back = (-delta) % 7
+    if back == 0 and direction == "last":
+        back = 7
+    return dct - dt.timedelta(days=back)
+
+
+def _shift(dct: dt.date, unit: str, amount: int) -> str:
+    """The DCT moved by amount units, at the granularity of the unit."""
+    if unit == "D":
+        return _iso_date(dct + dt.timedelta(days=amount))
+    if unit == "W":
+        return _iso_week(dct + dt.timedelta(weeks=amount))
+    if unit == "M":
+        return _iso_month(*_add_months(dct.year, dct.month, amount))
+    if unit == "Q":
+        year, month = _add_months(dct.year, dct.month, 3 * amount)
+        _check_year(year)
+        return f"{year:04d}-Q{_quarter_of(month)}"
+    if unit == "Y":
+        return _iso_year(dct.year + amount)
+    if unit == "DE":
+        decade = dct.year // 10 + amount
+        return f"{decade:03d}"
+    if unit == "CE":
+        return f"{dct.year // 100 + amount:02d}"
+    if unit in ("H", "MIN", "S"):
+        return _iso_date(dct)
+    raise ValueError(unit)
+
+
+# ---------------------------------------------------------------------------
+# Normalisers, one per rule (names match RULES in timex_grammar)
+
+
+def _norm_iso(m: re.Match, c: Context):
+    day = dt.date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    if m["h"]:
+        hour, minute = int(m["h"]), int(m["mi"])
+        if hour > 24 or minute > 59:
+            return None
+        return "TIME", f"{_iso_date(day)}T{hour:02d}:{minute:02d}"
+    return "DATE", _iso_date(day)
+
+
+def _norm_numeric(m: re.Match, c: Context):
+    year = int(m["y"])
+    if len(m["y"]) == 2:
+        year += 2000 if year <= (c.dct.year % 100) + 10 else 1900
+    return "DATE", _iso_date(dt.date(year, int(m["mo"]), int(m["d"])))
+
+
+def _norm_month_day(m: re.Match, c: Context):
+    month = MONTHS[_key(m["month"])]
+    day = int(m["day"]) if m["day"] else ORDINALS[_key(group(m, "dayword"))]
+    if m["year"]:
+        year = parse_year(m["year"])
+    else:
+        year = _year_by_tense((month, day), (c.dct.month, c.dct.day), c.dct.year, c.tense)
+    return "DATE", _iso_date(dt.date(year, month, day))
+
+
+_norm_day_month = _norm_month_day
+
+
+def _norm_month_year(m: re.Match, c: Context):
+    return "DATE", _iso_month(parse_year(m["year"]), MONTHS[_key(m["month"])])
+
+
+def _norm_month(m: re.Match, c: Context):
+    month = MONTHS[_key(m["month"])]
+    relation = _key(m["rel"])
+    year = c.dct.year
+    if m["yearrel"]:
+        year += {"last": -1, "next": 1, "this": 0}[_key(m["yearrel"])]
+    elif relation in ("last", "this past", "past"):
+        year = year if month < c.dct.month else year - 1
+    elif relation in ("next", "this coming", "coming"):
+        year = year if month > c.dct.month else year + 1
+    elif relation != "this":
+        year = _year_by_tense(month, c.dct.month, year, c.tense)
+    return "DATE", _iso_month(year, month)
+
+
+def _norm_weekday(m: re.Match, c: Context):
+    weekday = WEEKDAYS[_key(m["weekday"])]
+    relation = _key(m["rel"])
+    if relation in ("last", "this past", "the previous", "past"):
+        direction = "last"
+    elif relation in ("next", "this coming", "the following", "coming"):
+        direction = "next"
+    elif relation == "this":
+        direction = "this"
+    else:
+        direction = "future" if c.tense == "future" else "past"
+    day = _weekday_date(weekday, c.dct, direction)
+    return _with_part_of_day(_iso_date(day), m["part"])
+
+
+_DAY_OFFSETS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+def _norm_relative_day(m: re.Match, c: Context):
+    word = _key(m["word"])
+    offset = _DAY_OFFSETS[word]
+    if m["before"]:
+        offset += -1 if "before" in m["before"].lower() else 1
+    value = _iso_date(c.dct + dt.timedelta(days=offset))
+    part = m["part"] or ("night" if word == "tonight" else None)
+    return _with_part_of_day(value, part)
+
+
+def _norm_part_of_day(m: re.Match, c: Context):
+    day = c.dct - dt.timedelta(days=1) if "last" in _key(m["rel"]) else c.dct
+    return "TIME", f"{_iso_date(day)}T{DAY_PARTS[_key(m['part'])]}"
+
+
+def _norm_clock(m: re.Match, c: Context):
+    if m["special"]:
+        hour, minute = (12, 0) if _key(m["special"]) in ("noon", "midday") else (24, 0)
+    else:
+        hour = int(m["hour"])
+        minute = int(m["minute"] or 0)
+        meridiem = _key(m["ampm"]).replace(".", "").replace(" ", "")
+        if (meridiem and not 1 <= hour <= 12) or hour > 23 or minute > 59:
+            return None
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        elif _key(m["partword"]) in ("afternoon", "evening") and hour < 12:
+            hour += 12
+    day = c.dct
+    if m["weekday"]:
+        direction = "future" if c.tense == "future" else "past"
+        day = _weekday_date(WEEKDAYS[_key(m["weekday"])], c.dct, direction)
+    elif m["relday"]:
+        day = c.dct + dt.timedelta(days=_DAY_OFFSETS[_key(m["relday"])])
+    return "TIME", f"{_iso_date(day)}T{hour:02d}:{minute:02d}"
+
+
+_OFFSETS = {
+    "this": 0, "the current": 0, "current": 0, "this past": -1, "last": -1, "the last": -1, "the past": -1,
+    "the previous": -1, "past": -1, "the prior": -1, "prior": -1, "next": 1, "the next": 1, "the coming": 1,
+    "the following": 1, "coming": 1, "this coming": 1,
+}
+
+
+def _norm_relative_period(m: re.Match, c: Context):
+    if m["weekend"]:
+        return _weekend(_key(m["rel2"]), c)
+    relation = _key(m["rel"])
+    unit = UNIT_CODES[_key(m["unit"])]
+    if relation in ("the past", "the last", "the next", "the coming"):
+        return "DURATION", _duration_value(1, unit)
+    return "DATE", _shift(c.dct, unit, _OFFSETS[relation])
+
+
+def _weekend(relation: str, c: Context):
+    saturday = _weekday_date(5, c.dct, "this")
+    if relation in ("last", "this past") or (relation == "the" and c.tense != "future"):
+        if c.dct.weekday() < 5 or relation != "the":
+            saturday -= dt.timedelta(days=7)
+    elif relation in ("next", "this coming") and c.dct.weekday() >= 5:
+        saturday += dt.timedelta(days=7)
+    return "DATE", _iso_week(saturday) + "-WE"
+
+
+def _season_relative(season: int, relation: str, c: Context):
+    year, current = _season_of(c.dct)
+    offset = _OFFSETS.get(relation)
+    if offset == -1:
+        year = year if season < current else year - 1
+    elif offset == 1:
+        year = year if season > current else year + 1
+    elif offset is None:
+        year = _year_by_tense(season, current, year, c.tense)
+    _check_year(year)
+    return "DATE", f"{year:04d}-{_SEASON_CODES[season]}"
+
+
+_SEASON_CUE = re.compile(r"(?:\b(?:in|during|by|until|since|through|for|this|last|next|of|early|late|mid)[\s-]+)$", re.IGNORECASE)
+
+
+def _norm_season(m: re.Match, c: Context):
+    word = _key(m["season"])
+    season = SEASONS[word]
+    if m["year"]:
+        year = parse_year(m["year"])
+        _check_year(year)
+        return "DATE", f"{year:04d}-{_SEASON_CODES[season]}"
+    relation = _key(m["rel"])
+    if not (relation or m["edge"]) and not _SEASON_CUE.search(c.text, max(0, c.start - 12), c.start):
+        return None
+    if word == "fall" and relation in ("", "the") and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
+        return None
+    return _season_relative(season, "" if relation == "the" else relation, c)
+
+
+def _norm_edge_of_period(m: re.Match, c: Context):
+    """'the end of the year', 'earlier this month', 'late last year', 'year-end'."""
+    unit = UNIT_CODES[_key(group(m, "unit"))]
+    relation = _key(m["rel"])
+    offset = {"last": -1, "next": 1}.get(relation, 0)
+    return "DATE", _shift(c.dct, unit, offset)
+
+
+def _norm_quarter(m: re.Match, c: Context):
+    half = _key(m["period"]) == "half"
+    if m["qnum"]:
+        quarter = int(m["qnum"].upper().replace("Q", ""))
+    else:
+        quarter = ORDINALS[_key(m["ordinal"])]
+    year_text = group(m, "year")
+    relation = _key(group(m, "yearrel"))
+    if half and quarter > 2:
+        return None
+    if year_text:
+        year = parse_year(year_text)
+    elif relation:
+        year = c.dct.year + {"last": -1, "next": 1, "this": 0}[relation]
+    elif half:
+        return None
+    elif m["ago"]:
+        year = c.dct.year - 1
+    else:
+        current = _quarter_of(c.dct.month)
+        year = _year_by_tense(quarter, current, c.dct.year, c.tense)
+        if c.tense == "present" and quarter > current:
+            year -= 1
+    _check_year(year)
+    return "DATE", f"{year:04d}-{'H' if half else 'Q'}{quarter}"
+
+
+def _norm_anaphoric_quarter(m: re.Match, c: Context):
+    """'the quarter', 'the latest quarter', 'the current quarter', 'last quarter'."""
+    relation = _key(m["rel"])
+    if relation in ("the current", "this", "the same"):
+        offset = 0
+    elif relation == "next":
+        offset = 1
+    else:
+        offset = 0 if c.tense == "future" else -1
+    return "DATE", _shift(c.dct, "Q", offset)
+
+
+def _norm_year(m: re.Match, c: Context):
+    year = parse_year(group(m, "year"))
+    if year is None:
+        return None
+    return "DATE", _iso_year(year)
+
+
+def _norm_short_fiscal_year(m: re.Match, c: Context):
+    digits = m["fy"]
+    if len(digits) == 4:
+        year = int(digits)
+    else:
+        year = int(digits) + (2000 if int(digits) <= (c.dct.year % 100) + 10 else 1900)
+    return "DATE", _iso_year(year)
+
+
+def _norm_decade(m: re.Match, c: Context):
+    if m["decade"]:
+        return "DATE", m["decade"][:3]
+    short = group(m, "short")
+    tens = int(short) // 10 if short else DECADE_WORDS[_key(m["word"])]
+    century = c.dct.year // 100
+    if tens > (c.dct.year % 100) // 10:
+        century -= 1
+    if century < 0:
+        return None
+    return "DATE", f"{century * 10 + tens:03d}"
+
+
+def _norm_century(m: re.Match, c: Context):
+    number = int(m["num"]) if m["num"] else ORDINALS[_key(m["word"])]
+    if not 1 <= number <= 99:
+        return None
+    return "DATE", f"{number - 1:02d}"
+
+
+def _norm_duration(m: re.Match, c: Context):
+    unit = UNIT_CODES[_key(m["unit"])]
+    number_text = _key(m["num"])
+    if number_text in ("a", "an", "a single") and unit in ("Q", "S"):
+        return None  # "a quarter of", "a second term"
+    amount = parse_number(number_text)
+    direction = _key(m["dir"])
+    if not direction:
+        return "DURATION", _duration_value(amount, unit)
+    if amount is None:
+        return ("DURATION", _duration_value(None, unit)) if direction == "ago" else None
+    whole = int(amount)
+    if whole == 0:
+        return None
+    sign = -1 if direction in ("ago", "earlier", "back") else 1
+    if unit in ("DE", "CE"):
+        return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
+    return "DATE", _shift(c.dct, unit, sign * whole)
+
+
+def _norm_vague_period(m: re.Match, c: Context):
+    """'recent years', 'the coming weeks', 'months ago', 'for years'."""
+    unit_word = _key(group(m, "unit"))
+    if _key(m["mod"]) == "recent" and unit_word == "years":
+        return "DATE", "PAST_REF"
+    return "DURATION", _duration_value(None, UNIT_CODES[unit_word])
+
+
+def _norm_fuzzy(m: re.Match, c: Context):
+    return "DATE", FUZZY_VALUES[_key(m.group(0))]
+
+
+def _norm_set(m: re.Match, c: Context):
+    if m["adverb"]:
+        return "SET", SET_ADVERBS[_key(m["adverb"])]
+    if m["month"]:
+        return "SET", f"XXXX-{MONTHS[_key(m['month'])]:02d}"
+    if m["season"]:
+        return "SET", f"XXXX-{_SEASON_CODES[SEASONS[_key(m['season'])]]}"
+    amount = parse_number(m["num"]) if m["num"] else 1
+    if amount is None:
+        return None
+    if m["other"]:
+        amount *= 2
+    return "SET", _duration_value(amount, UNIT_CODES[_key(m["unit"])])
+
+
+def _norm_weekday_set(m: re.Match, c: Context):
+    value = f"XXXX-WXX-{WEEKDAYS[_key(group(m, 'weekday'))] + 1}"
+    if m["part"]:
+        value += "T" + DAY_PARTS[_key(m["part"])]
+    return "SET", value
+
+
+def _norm_holiday(m: re.Match, c: Context):
+    name = _key(m["name"])
+    holiday = HOLIDAYS[name]
+    if m["year"]:
+        return "DATE", _iso_date(holiday(parse_year(m["year"])))
+    this_year = holiday(c.dct.year)
+    tense = {"last": "past", "next": "future", "this": "present"}.get(_key(m["rel"]), c.tense)
+    year = _year_by_tense((this_year.month, this_year.day), (c.dct.month, c.dct.day), c.dct.year, tense)
+    return "DATE", _iso_date(holiday(year))
+
+
+_NORMALISERS: dict[str, Normaliser] = {}
+
+
+def _register() -> None:
+    for name, _ in RULES:
+        function = globals().get(f"_norm_{name}")
+        if function is None:
+            raise RuntimeError(f"rule {name} has no normaliser")
+        _NORMALISERS[name] = function
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+
+
+def _key(word: str | None) -> str:
+    return " ".join((word or "").lower().replace("’", "'").split())
+
+
+def _duration_value(amount: float | None, unit: str) -> str:
+    """TIMEX3 duration: P3M, PT2H, PXY, P2Y6M for 2 1/2 years."""
+    time_unit = unit in ("H", "MIN", "S")
+    letter = {"MIN": "M", "DE": "DE", "CE": "CE"}.get(unit, unit)
+    prefix = "PT" if time_unit else "P"
+    if amount is None:
+        return f"{prefix}X{letter}"
+    whole = int(amount)
+    fraction = amount - whole
+    if fraction == 0:
+        if unit == "DE":
+            return f"P{whole * 10}Y"
+        if unit == "CE":
+            return f"P{whole * 100}Y"
+        return f"{prefix}{whole}{letter}"
+    smaller = {"Y": (12, "M", False), "D": (24, "H", True), "H": (60, "M", True), "MIN": (60, "S", True), "W": (7, "D", False)}
+    if unit in smaller:
+        factor, small_letter, small_is_time = smaller[unit]
+        rest = round(fraction * factor)
+        head = f"{prefix}{whole}{letter}" if whole else prefix
+        if small_is_time and not time_unit:
+            return f"{head}T{rest}{small_letter}"
+        return f"{head}{rest}{small_letter}"
+    return f"{prefix}{amount:g}{letter}"
+
+
+def _with_part_of_day(date_value: str, part: str | None):
+    if part:
+        return "TIME", f"{date_value}T{DAY_PARTS[_key(part)]}"
+    return "DATE", date_value
+
+
+FUZZY_VALUES = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
+    "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "more recently": "PAST_REF",
+    "the past": "PAST_REF",
+    "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
+    "the short term": "FUTURE_REF", "the long term": "FUTURE_REF", "the longer term": "FUTURE_REF",
+    "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF", "someday": "FUTURE_REF",
+    "soon": "FUTURE_REF", "coming months": "FUTURE_REF", "the coming months": "FUTURE_REF",
+}
+
+SET_ADVERBS = {
+    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
+    "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W", "biannually": "P6M", "semiannually": "P6M",
+    "every day": "P1D", "each day": "P1D",
+}
+
+
+# ---------------------------------------------------------------------------
+# Document-level resolution
+
+
+_QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
+_YEAR_AGO_TEXT = re.compile(r"(?i)^(?:the )?(?:a year (?:ago|earlier)|year-(?:ago|earlier))")
+
+
+def _resolve_year_ago(found: list[Timex]) -> list[Timex]:
+    """Financial convention: 'a year ago' compared with a quarter means that quarter a year before."""
+    last_quarter: Timex | None = None
+    resolved = []
+    for timex in found:
+        quarter = _QUARTER_VALUE.match(timex.value)
+        if quarter:
+            last_quarter = timex
+        elif (
+            last_quarter is not None
+            and timex.start - last_quarter.end < 400
+            and _YEAR_AGO_TEXT.match(timex.text)
+        ):
+            year, number = _QUARTER_VALUE.match(last_quarter.value).groups()
+            if int(year) > MIN_YEAR:
+                timex = Timex(timex.start, timex.end, timex.text, "DATE", f"{int(year) - 1:04d}-Q{number}")
+        resolved.append(timex)
+    return resolved
+
+
+_register()

@@ -1,0 +1,417 @@
+"""The grammar of temporal expressions: word lists, number and year parsing, and the rules.
+
+``RULES`` is an ordered list of (rule name, regex). The tagger joins them into
+one alternation, so at a given position an earlier rule wins over a later one:
+longer, more specific forms come first. Named groups may repeat across the
+alternatives of one rule with a numeric suffix (``unit``, ``unit2``); the
+normalisers read them with ``group()`` below. Matching is case-insensitive
+except for month and weekday names, which must be capitalised (so the modal
+"may", the verb "march" or "sun" never start a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# ---------------------------------------------------------------------------
+# Word lists
+
+MONTHS = {
+    "january": 1, "jan.": 1, "jan": 1, "february": 2, "feb.": 2, "feb": 2, "march": 3, "mar.": 3,
+    "april": 4, "apr.": 4, "apr": 4, "may": 5, "june": 6, "jun.": 6, "july": 7, "jul.": 7,
+    "august": 8, "aug.": 8, "aug": 8, "september": 9, "sept.": 9, "sep.": 9, "sept": 9,
+    "october": 10, "oct.": 10, "oct": 10, "november": 11, "nov.": 11, "nov": 11, "december": 12, "dec.": 12, "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "tues.": 1, "wed.": 2, "thurs.": 3, "thu.": 3, "fri.": 4,
+}
+SEASONS = {"spring": 0, "summer": 1, "fall": 2, "autumn": 2, "winter": 3}
+DAY_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "mid-afternoon": "AF", "mid afternoon": "AF"}
+UNIT_CODES = {
+    "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H",
+    "day": "D", "days": "D", "week": "W", "weeks": "W", "month": "M", "months": "M",
+    "quarter": "Q", "quarters": "Q", "year": "Y", "years": "Y", "decade": "DE", "decades": "DE",
+    "century": "CE", "centuries": "CE", "fiscal year": "Y",
+}
+_SMALL_NUMBERS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORDS = {word: value for value, word in enumerate(_SMALL_NUMBERS)} | _TENS
+_ORDINAL_SMALL = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+    "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+]
+ORDINALS = {word: value for value, word in enumerate(_ORDINAL_SMALL, start=1)}
+ORDINALS |= {"twentieth": 20, "thirtieth": 30}
+for _unit_value, _unit_word in enumerate(_ORDINAL_SMALL[:9], start=1):
+    ORDINALS[f"twenty-{_unit_word}"] = ORDINALS[f"twenty {_unit_word}"] = 20 + _unit_value
+ORDINALS["thirty-first"] = ORDINALS["thirty first"] = 31
+ORDINALS |= {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
+VAGUE_AMOUNTS = {"a few", "few", "several", "many", "some", "a number of", "numerous", "countless", "dozens of", "hundreds of"}
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th weekday (0=Monday) of a month; n=-1 is the last one."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+HOLIDAYS = {
+    "christmas": lambda y: dt.date(y, 12, 25), "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas eve": lambda y: dt.date(y, 12, 24), "new year's day": lambda y: dt.date(y, 1, 1),
+    "new year's eve": lambda y: dt.date(y, 12, 31), "independence day": lambda y: dt.date(y, 7, 4),
+    "halloween": lambda y: dt.date(y, 10, 31), "valentine's day": lambda y: dt.date(y, 2, 14),
+    "veterans day": lambda y: dt.date(y, 11, 11), "boxing day": lambda y: dt.date(y, 12, 26),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+}
+
+# ---------------------------------------------------------------------------
+# Parsing numbers and years
+
+
+def group(match: re.Match, name: str) -> str | None:
+    """The first matched group called name, name2, name3..."""
+    for key, value in match.groupdict().items():
+        if value is not None and key.rstrip("0123456789") == name:
+            return value
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[\s-]+", " ", text.lower().replace(",", "")).split()
+
+
+def _small_number(tokens: list[str]) -> int | None:
+    """0..99 written as words or digits ('ninety six', 'twelve', '42')."""
+    if len(tokens) == 1 and tokens[0].isdigit():
+        return int(tokens[0])
+    if len(tokens) == 1:
+        return NUMBER_WORDS.get(tokens[0])
+    if len(tokens) == 2 and tokens[0] in _TENS and tokens[1] in NUMBER_WORDS and NUMBER_WORDS[tokens[1]] < 10:
+        return _TENS[tokens[0]] + NUMBER_WORDS[tokens[1]]
+    return None
+
+
+def parse_number(text: str | None) -> float | None:
+    """The amount a number phrase stands for; None for vague amounts ('several', 'a few')."""
+    if text is None:
+        return None
+    phrase = " ".join(_words(text))
+    if phrase in VAGUE_AMOUNTS:
+        return None
+    half = 0.0
+    for ending in (" and a half", " 1/2", " ½"):
+        if phrase.endswith(ending):
+            phrase, half = phrase[: -len(ending)], 0.5
+    if phrase in ("a half", "half a", "half an", "half"):
+        return 0.5
+    if phrase in ("a", "an", "one", "a single", "single"):
+        return 1 + half
+    if phrase in ("a couple of", "couple of", "a couple", "a pair of"):
+        return 2 + half
+    if phrase in ("a dozen", "dozen"):
+        return 12 + half
+    if re.fullmatch(r"\d+(?:\.\d+)?", phrase):
+        return float(phrase) + half if "." in phrase else int(phrase) + half
+    tokens = phrase.split()
+    if tokens and tokens[0] == "a" and tokens[-1] == "hundred":
+        return 100 + half
+    if tokens and tokens[-1] == "hundred":
+        base = _small_number(tokens[:-1])
+        return None if base is None else base * 100 + half
+    value = _small_number(tokens)
+    return None if value is None else value + half
+
+
+def parse_year(text: str | None) -> int | None:
+    """A year written in digits or words ('1998', 'nineteen ninety-six', 'two thousand')."""
+    if text is None:
+        return None
+    tokens = _words(text)
+    if len(tokens) == 1 and tokens[0].isdigit():
+        return int(tokens[0])
+    if tokens[:2] == ["two", "thousand"]:
+        rest = [t for t in tokens[2:] if t != "and"]
+        return 2000 + (_small_number(rest) or 0 if rest else 0)
+    head = NUMBER_WORDS.get(tokens[0]) if tokens else None
+    if head is None or len(tokens) < 2:
+        return None
+    if tokens[1:] == ["hundred"]:
+        return head * 100
+    if tokens[1] == "oh" and len(tokens) == 3:
+        rest = _small_number(tokens[2:])
+    else:
+        rest = _small_number(tokens[1:])
+    return None if rest is None else head * 100 + rest
+
+
+# ---------------------------------------------------------------------------
+# Building blocks (plain regex text)
+
+
+def _alternation(words) -> str:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered) + ")"
+
+
+MONTH_NAME = (
+    r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|Mar\.|Apr(?:il|\.)|May|June?\.?|July?\.?|Aug(?:ust|\.)"
+    r"|Sep(?:tember|t\.|t|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.)"
+    r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+)
+# A month named alone: "May" and "March" only after a word that makes them a date.
+_MONTH_CONTEXT = "|".join(
+    f"(?<={word} )" for word in (
+        "in", "In", "since", "Since", "until", "by", "of", "last", "Last", "next", "this", "early", "late",
+        "Early", "Late", "through", "from", "From", "to", "before", "after", "during", "and", "or", "mid", "that",
+        "between", "Between", "end", "around", "past", "coming", "until", "till", "for", "of", "in early", "in late",
+    )
+)
+MONTH_ALONE = (
+    r"(?:(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|Apr(?:il|\.)|June|Jun\.|July|Jul\.|Aug(?:ust|\.)"
+    r"|Sep(?:tember|t\.|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
+    rf"|(?:{_MONTH_CONTEXT}|(?<=mid-))(?-i:May|March|Mar\.))"
+)
+WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\.|Thu\.|Fri\.)"
+SEASON = r"(?:spring|summer|autumn|winter|fall)"
+YEAR4 = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
+_UNIT_WORD = _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] < 10 and w != "zero")
+_TEEN_WORD = _alternation(w for w in NUMBER_WORDS if 10 <= NUMBER_WORDS[w] < 20)
+_TENS_WORD = _alternation(_TENS)
+_WORD_0_99 = rf"(?:{_TENS_WORD}(?:[\s-]{_UNIT_WORD})?|{_TEEN_WORD}|{_UNIT_WORD})"
+SPELLED_YEAR = (
+    rf"(?:(?:nineteen|eighteen)\s+(?:hundred|oh[\s-]{_UNIT_WORD}|{_TENS_WORD}(?:[\s-]{_UNIT_WORD})?|{_TEEN_WORD})"
+    rf"|twenty\s+(?:{_TENS_WORD}(?:[\s-]{_UNIT_WORD})?|{_TEEN_WORD}))"
+)
+SPELLED_2000S = rf"two\s+thousand(?:\s+(?:and\s+)?{_WORD_0_99})?"
+NUMBER = (
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+1/2|\s*½)?"
+    rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred|{_WORD_0_99}(?:\s+and\s+a\s+half)?"
+    r"|a\s+couple(?:\s+of)?|couple\s+of|a\s+dozen|dozens\s+of|hundreds\s+of|a\s+pair\s+of|half\s+an?|a\s+half|an?|a\s+single)"
+)
+VAGUE = r"(?:a\s+few|few|several|many|some|a\s+number\s+of|numerous)"
+UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?|century|centuries)"
+PLURAL_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries)"
+PART = r"(?:morning|afternoon|evening|night)"
+QUANTIFIER = (
+    r"(?:about|around|approximately|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|"
+    r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over(?!\s+the\b)|under(?!\s+the\b)|just|only|barely|upwards\s+of|within|the\s+last|"
+    r"the\s+past|the\s+next|the\s+first|the\s+final)"
+)
+EDGE = (
+    r"(?:(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder|balance|first\s+half|"
+    r"second\s+half|last\s+half|early\s+part|latter\s+part|later\s+part|bulk|spring|summer|fall|autumn|winter)\s+of\s+"
+    r"|(?:early|late|mid|earlier|later)(?:\s+in)?\s+|(?:early|late|mid)-)"
+)
+RELATIVE = (
+    r"(?:this\s+past|this\s+coming|this|last|next|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|"
+    r"the\s+following|the\s+current|current|the\s+prior|prior|coming)"
+)
+NUMERIC_NOUN = (
+    r"(?!\s*(?:%|percent|per\s*cent|hours?\b|GMT|UTC|feet|foot|miles|meters|metres|km|kilometers|tons|tonnes|"
+    r"acres|barrels|shares|people|workers|employees|troops|soldiers|points|units|votes|members|students|cases|"
+    r"deaths|copies|times|rooms|customers|companies|cars|vehicles|jobs|pounds|yen|dollars|euros|[-/]\d))"
+)
+
+HOLIDAY = (
+    r"(?-i:Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Independence\s+Day|"
+    r"Labor\s+Day|Memorial\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Election\s+Day|Boxing\s+Day)"
+)
+
+FUZZY = _alternation([
+    "now", "right now", "currently", "at present", "presently", "nowadays", "these days", "at the moment",
+    "recently", "lately", "formerly", "more recently", "the future", "the near future", "the near term",
+    "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
+    "someday", "coming months", "the coming months",
+]) + r"|(?<!as\s)soon(?!\s+as\b|\s+after\b|-)|(?<=in\s)the\s+past(?!\s+(?:\d|few|several))|(?<=In\s)the\s+past"
+
+SET_ADVERB = _alternation(["daily", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly", "nightly",
+                           "biweekly", "semiannually", "every day", "each day"])
+
+# ---------------------------------------------------------------------------
+# The rules, most specific first
+
+RULES: list[tuple[str, str]] = [
+    ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d)(?::\d\d)?)?"),
+    ("numeric", r"(?P<mo>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![/\d])"),
+    ("clock",
+     r"(?:(?:around|about|approximately)\s+)?"
+     r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d\d))?\s*(?:(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|\s*o['’]clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)))"
+     r"|(?P<special>noon|midnight|midday))"
+     r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
+     r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
+     rf"(?:,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow))?"),
+    ("month_day",
+     rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?P<month>{MONTH_NAME})\s+"
+     rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
+     rf"(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("day_month",
+     rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
+     rf"(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("month_year", rf"(?:{EDGE})?(?P<month>{MONTH_NAME})(?:\s+of|,)?\s+(?P<year>{YEAR4}|{SPELLED_YEAR})"),
+    ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("quarter",
+     r"(?:(?P<yearrel>this|last|next)\s+year['’]s\s+|(?:the|its|their|this)\s+)?"
+     rf"(?:(?P<year>{YEAR4})\s+)?(?:(?:fiscal|calendar)[\s-]+|(?P<ago>year-(?:ago|earlier))\s+)?"
+     r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<period>quarter|half)"
+     rf"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:year\s+)?(?P<year2>{YEAR4}))?"
+     r"(?:\s+(?P<yearrel2>last|next|this)\s+year)?"
+     rf"|(?P<qnum>Q[1-4]|[1-4]Q)(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
+    ("anaphoric_quarter",
+     r"(?P<rel>the(?:\s+(?:latest|most\s+recent|current|just[\s-]ended|recent|past|same))?|this|last|next|its(?:\s+latest)?)"
+     r"\s+(?:fiscal\s+)?quarter(?!s)"),
+    ("relative_day",
+     r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
+     rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
+    ("part_of_day", rf"(?P<rel>this|last|early\s+this|late\s+last|late\s+this|later\s+this)\s+(?P<part>{PART})"),
+    ("weekday_set",
+     rf"(?:(?:every|each)\s+(?P<weekday>{WEEKDAY})|(?P<weekday2>{WEEKDAY})s)(?:\s+(?P<part>{PART})s?)?"),
+    ("weekday",
+     r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+previous|the\s+following|coming|past|early|late|earlier|later)\s+)?"
+     rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
+    ("duration",
+     rf"(?:{QUANTIFIER}\s+)?(?:(?:the|another|an\s+additional|additional|past|last|next|first|final|previous|coming|"
+     r"following|latest|remaining|ensuing|preceding|initial|subsequent|entire|full|whole)\s+){0,2}"
+     rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
+     rf"[\s-]+(?P<unit>{UNITS})(?:[\s-](?:old|long))?"
+     r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
+    ("vague_period",
+     r"(?:(?P<mod>recent|the\s+coming|coming|upcoming|the\s+past|past|the\s+last|the\s+next|the\s+ensuing|"
+     rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
+     rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?<=for\s)(?P<unit3>years|decades|months|weeks))"),
+    ("edge_of_period",
+     rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
+     r"|(?P<unit2>year|month|quarter)(?:-|\s+|['’]s\s+)end"),
+    ("season",
+     rf"(?P<edge>{EDGE})?(?:(?P<rel>{RELATIVE}|the)\s+)?(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR4}|{SPELLED_YEAR}))?"),
+    ("relative_period",
+     rf"(?P<rel>{RELATIVE})\s+(?:fiscal\s+)?(?P<unit>year|month|week|decade|century|quarter)(?![\w-])"
+     rf"|(?P<rel2>this|last|next|the|this\s+past|this\s+coming)\s+(?P<weekend>weekend)"),
+    ("month",
+     rf"(?P<edge>{EDGE})?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?P<month>{MONTH_ALONE})"
+     r"(?:\s+(?P<yearrel>last|next|this)\s+year)?"),
+    ("century",
+     rf"(?:the\s+)?(?:{EDGE})?(?:(?P<num>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>{_alternation(ORDINALS)}))[\s-]+century"),
+    ("decade",
+     rf"(?:{EDGE})?(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
+     rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?P<word>{_alternation(DECADE_WORDS)}))"),
+    ("short_fiscal_year", r"(?-i:FY|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
+    ("year",
+     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
+     rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
+    ("set",
+     rf"(?P<adverb>{SET_ADVERB})|(?:every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNITS})"
+     rf"|(?:every|each)\s+(?P<month>{MONTH_NAME})|(?:every|each)\s+(?P<season>{SEASON})"),
+    ("fuzzy", FUZZY),
+]
+
+# ---------------------------------------------------------------------------
+# First words: the words each rule can start with. The tagger looks for these
+# first (through a character trie) and tries only the rules that can start
+# with the word it found.
+# DIGIT stands for any digit, APOSTROPHE for a quote before a digit ('80s).
+
+_MONTH_WORDS = (
+    "January Jan February Feb March Mar April Apr May June Jun July Jul August Aug September Sept Sep October Oct "
+    "November Nov December Dec JANUARY FEBRUARY APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
+)
+_WEEKDAY_WORDS = "Monday Tuesday Tues Wednesday Wed Thursday Thurs Thu Friday Fri Saturday Sunday"
+_HOLIDAY_WORDS = "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing"
+_EDGE_WORDS = (
+    "the very end beginning start middle close turn rest remainder balance first second last early latter later "
+    "bulk spring summer fall autumn winter late mid earlier"
+)
+_NUMBER_WORDS = (
+    "DIGIT a an one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety couple dozen dozens "
+    "hundreds pair half single few several many some numerous"
+)
+RULE_FIRST_WORDS = {
+    "iso": "DIGIT",
+    "numeric": "DIGIT",
+    "clock": "DIGIT around about approximately noon midnight midday",
+    "month_day": f"{_MONTH_WORDS} {_WEEKDAY_WORDS}",
+    "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
+    "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
+    "holiday": f"last next this {_HOLIDAY_WORDS}",
+    "quarter": "this last next the its their DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4",
+    "anaphoric_quarter": "the this last next its",
+    "relative_day": "early late earlier later the today tonight yesterday tomorrow",
+    "part_of_day": "this last early late later",
+    "weekday_set": f"every each {_WEEKDAY_WORDS}",
+    "weekday": f"this last next the coming past early late earlier later {_WEEKDAY_WORDS}",
+    "duration": (
+        "about around approximately nearly almost roughly some more less fewer at up no over under just only "
+        "barely upwards within the another additional past last next first final previous coming following "
+        f"latest remaining ensuing preceding initial subsequent entire full whole {_NUMBER_WORDS}"
+    ),
+    "vague_period": "recent the coming upcoming past previous seconds minutes hours days weeks months quarters years decades centuries",
+    "edge_of_period": f"{_EDGE_WORDS} year month quarter",
+    "season": f"{_EDGE_WORDS} this last next the current prior coming spring summer autumn winter fall",
+    "relative_period": "this last next the current prior coming",
+    "month": f"{_EDGE_WORDS} last next this past coming {_MONTH_WORDS}",
+    "century": f"{_EDGE_WORDS} the DIGIT " + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " twenty",
+    "decade": f"{_EDGE_WORDS} the DIGIT APOSTROPHE",
+    "short_fiscal_year": "FY fiscal",
+    "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
+    "set": "daily weekly monthly quarterly annually yearly hourly nightly biweekly semiannually every each per",
+    "fuzzy": "now right currently at presently nowadays these recently lately formerly more the someday coming soon",
+}
+
+
+def trie_regex(words: list[str], ignore_case: bool = True) -> str:
+    """A regex matching exactly these words, as a trie: each branch starts with one character class.
+
+    With ignore_case, lowercase letters also match their capitals.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie, ignore_case)
+
+
+def _trie_node(node: dict, ignore_case: bool) -> str:
+    branches = []
+    for char in sorted(k for k in node if k):
+        variants = {char, char.upper()} if ignore_case and char.islower() else {char}
+        head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
+        branches.append(head + _trie_node(node[char], ignore_case))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+# Frequent function words start an expression only before certain words; the
+# tagger checks the next word too before trying any rule at them.
+_THE_FOLLOWERS = (
+    "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
+    "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
+    "latest most just recent same day year years weekend future near short long longer foreseeable distant quarter "
+    "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
+    "remaining ensuing preceding initial subsequent entire full whole few several many "
+    + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)
+    + " couple dozen hundreds dozens half"
+)
+_A_FOLLOWERS = (
+    "few couple dozen half single hundred number pair full straight year month week day decade century hour "
+    "minute quarter second long short"
+)
+FOLLOWERS = {
+    "the": _THE_FOLLOWERS,
+    "a": _A_FOLLOWERS,
+    "an": "hour additional extra",
+    "at": "least most present the noon midnight midday about around",
+}

@@ -1,0 +1,82 @@
+"""Cheap tense detection for the sentence around a temporal expression.
+
+An underspecified date ("in August", "on Friday") means the last one before
+the publication date in a past-tense sentence and the next one in a
+future-tense sentence. The tense is taken from the verb cue nearest the
+expression: future auxiliaries and intentions (will, 'll, would, going to,
+plans to, expects to...) against past forms (was, said, had, -ed verbs and
+common irregular pasts).
+"""
+
+from __future__ import annotations
+
+import re
+
+_WINDOW = 250
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n")
+
+_PAST_WORDS = frozenset("""
+was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
+ran saw won wrote held led gave got brought thought found kept knew meant sent struck stood understood withdrew
+drew broke chose flew fled forgot hid laid overtook sank shot slid spoke stole swore threw woke wore ago earlier
+previously yesterday last wasn't weren't hadn't didn't
+""".split())
+_FUTURE_WORDS = frozenset("""
+will won't shall 'll would wouldn't gonna next upcoming tomorrow forecast forecasts
+""".split())
+# Verbs that announce the future when followed by "to": "plans to", "is going to".
+_FUTURE_BEFORE_TO = frozenset("""
+going plan plans planning planned intend intends intended expect expects expected scheduled set aim aims hope
+hopes is are due projected
+""".split())
+# Words ending in -ed that are not past verbs.
+_NOT_PAST = frozenset("""
+need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
+interested concerned supposed proceed exceed succeed agreed
+""".split())
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll")
+
+
+def _cue(token: str, next_token: str) -> str | None:
+    word = token.lower().replace("’", "'")
+    if word in _FUTURE_WORDS or word.endswith("'ll"):
+        return "future"
+    if word in _FUTURE_BEFORE_TO and next_token == "to":
+        return "future"
+    if word in _PAST_WORDS:
+        return "past"
+    if word.endswith("ed") and len(word) > 3 and word not in _NOT_PAST:
+        return "past"
+    return None
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence containing text[start:end], looked for within a window."""
+    low = max(0, start - _WINDOW)
+    high = min(len(text), end + _WINDOW)
+    left = low
+    for boundary in _SENTENCE_BREAK.finditer(text, low, start):
+        left = boundary.end()
+    boundary = _SENTENCE_BREAK.search(text, end, high)
+    right = boundary.start() + 1 if boundary else high
+    return left, right
+
+
+def sentence_tense(text: str, start: int, end: int) -> str:
+    """'past', 'future' or 'present' for the sentence around text[start:end]: the cue nearest the expression."""
+    left, right = sentence_span(text, start, end)
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, left, right)]
+    best_distance = None
+    best = "present"
+    for index, (token, token_start, token_end) in enumerate(tokens):
+        if start <= token_start < end:
+            continue
+        distance = start - token_end if token_end <= start else token_start - end
+        if best_distance is not None and distance >= best_distance:
+            continue
+        next_token = tokens[index + 1][0].lower() if index + 1 < len(tokens) else ""
+        cue = _cue(token, next_token)
+        if cue:
+            best_distance, best = distance, cue
+    return best
