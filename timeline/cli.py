@@ -101,7 +101,7 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
     from . import articles as reader
     from .indexer import index
 
-    console = Console(stderr=True, highlight=False, markup=False)
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
     files = _count_files(paths)
     progress = Progress(
         SpinnerColumn(), TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),

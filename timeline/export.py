@@ -19,14 +19,16 @@ _MONTHS = ("January February March April May June July August September "
            "October November December").split()
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&#!|~{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LINE_START = re.compile(r"^(\d*)([-+=.)])")  # list markers, setext underlines
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 
 
 def escape(text: str) -> str:
-    """Text that Markdown renders as exactly these characters, on one line (never at a line start)."""
+    """Text that Markdown renders as exactly these characters, as one paragraph line."""
     text = _CONTROL.sub("", " ".join(text.split()))
     text = _SPECIAL.sub(r"\\\1", text)
-    return _BARE_LINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+    text = _BARE_LINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+    return _LINE_START.sub(r"\1\\\2", text, count=1)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -69,8 +69,8 @@ class EntityFilterScreen(ModalScreen[set[int] | None]):
         listing.add_options(
             Selection(entity_prompt(entity), entity.id, entity.id in self.selected) for entity in chosen + found
         )
-        if listing.option_count:
-            listing.highlighted = 0
+        if listing.option_count:  # the best match, below the chosen entities kept in view
+            listing.highlighted = min(len(chosen), listing.option_count - 1)
         kind = "all types" if self.type_index < 0 else ENTITY_TYPES[self.type_index]
         more = f" (first {self.LIMIT})" if len(found) >= self.LIMIT else ""
         self.query_one("#entity-status", Static).update(
