@@ -118,3 +118,28 @@ def test_other_schema_versions_are_named(tmp_path):
         store.set_meta("schema_version", "0")
     with pytest.raises(StoreError, match="schema version 0"):
         Store(tmp_path / "t.db")
+
+
+def test_counts_left_stale_by_a_killed_run_are_refreshed(tmp_path, store):
+    from timeline.indexer import index
+
+    from .conftest import write_article
+
+    write_article(tmp_path, "a.md", "Headline\n\nIn 2020 Google grew.")
+    index([tmp_path], store)
+    store._mark_counts_stale()  # as if killed between writing and recounting
+    store.db.execute("UPDATE entities SET event_count = 0")
+    store.db.conn.commit()
+    index([tmp_path], store)
+    assert not store.counts_stale
+    assert all(entity.count > 0 for entity in store.entities())
+
+
+def test_a_read_only_database_is_named(tmp_path):
+    path = tmp_path / "t.db"
+    with Store(path) as store:
+        store.write([(article(), "h", [event()])])
+    with Store(path, read_only=True) as store:
+        assert store.count() == 1  # reading still works
+        with pytest.raises(StoreError, match="read-only"):
+            store.write([(article(), "h2", [event()])])

@@ -42,12 +42,12 @@ def fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-def open_store(db_path: Path | None, *, create: bool) -> Store:
+def open_store(db_path: Path | None, *, create: bool, read_only: bool = False) -> Store:
     path = db_path or default_db()
     if db_path is None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return Store(path, create=create)
+        return Store(path, create=create, read_only=read_only)
     except StoreError as error:
         fail(str(error))
 
@@ -147,7 +147,7 @@ def export(db_path, entity_names, match_any, date_from, date_to, search, output)
     """Write the timeline (or the filtered part of it) as Markdown."""
     from .export import export as write_export
 
-    store = open_store(db_path, create=False)
+    store = open_store(db_path, create=False, read_only=True)
     entity_ids = []
     for name in entity_names:
         entity = store.find_entity(name)

@@ -100,7 +100,7 @@ def index(
     gone = _vanished(store, paths, seen, failed_files)
     if gone:
         report.removed = store.remove_articles(gone)
-    if report.indexed or report.removed:
+    if report.indexed or report.removed or store.counts_stale:
         store.refresh_entity_counts()
     return report
 

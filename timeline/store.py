@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -96,14 +97,15 @@ def fts_query(text: str) -> str:
 class Store:
     """An open timeline database."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
         self.path = Path(path)
-        self._check_path(create)
+        self._check_path(create and not read_only)
         try:
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
+            conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            self._prepare(create)
+            self._prepare(create and not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
         self._entity_ids: dict[str, int] = {}
@@ -199,7 +201,7 @@ class Store:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
     def write(self, batch: Sequence[tuple[Article, str, Sequence[Event]]]) -> int:
@@ -207,7 +209,8 @@ class Store:
         Each item is (article, content hash, events). Returns the number of events written."""
         db = self.db
         written = 0
-        with db.conn:
+        with self._writing():
+            self._mark_counts_stale()
             for article, content_hash, events in batch:
                 self._delete_events([article.id])
                 db["articles"].upsert(_article_row(article, content_hash), pk="id")
@@ -257,7 +260,8 @@ class Store:
 
     def remove_articles(self, article_ids: Iterable[str]) -> int:
         ids = list(article_ids)
-        with self.db.conn:
+        with self._writing():
+            self._mark_counts_stale()
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 self._delete_events(chunk)
@@ -274,14 +278,38 @@ class Store:
         )
         return [(row[0], row[1]) for row in rows]
 
+    def _mark_counts_stale(self) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counts_stale', '1')")
+
+    @property
+    def counts_stale(self) -> bool:
+        """Whether articles changed since entity counts were last refreshed (say, by a killed indexer)."""
+        return self.get_meta("counts_stale") == "1"
+
+    @contextmanager
+    def _writing(self):
+        """One write transaction; a database we may not write to is named as such."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.OperationalError as error:
+            self._entity_ids.clear()
+            if "readonly" in str(error) or "read-only" in str(error):
+                raise StoreError(f"{self.path}: the database is read-only") from None
+            raise
+        except BaseException:
+            self._entity_ids.clear()  # ids handed out in a rolled-back transaction are void
+            raise
+
     def refresh_entity_counts(self) -> None:
         """Recount events per entity and drop entities no event names any more."""
-        with self.db.conn:
+        with self._writing():
             self.db.execute(
                 "UPDATE entities SET event_count = "
                 "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id)"
             )
             self.db.execute("DELETE FROM entities WHERE event_count = 0")
+            self.db.execute("DELETE FROM meta WHERE key = 'counts_stale'")
         self._entity_ids.clear()
 
     # --- reading -------------------------------------------------------------
