@@ -38,10 +38,10 @@ def score(path: Path, errors: int) -> dict:
     shown = 0
     words = sum(len(doc.text.split()) for doc in docs)
     found_all = []
-    began = time.perf_counter()
+    began = time.process_time()
     for doc in docs:
         found_all.append(find_mentions(doc.text))
-    seconds = time.perf_counter() - began
+    seconds = time.process_time() - began
     for doc, mentions in zip(docs, found_all):
         gold_typed = set(doc.spans)
         guess_typed = {(m.start, m.end, m.type) for m in mentions}

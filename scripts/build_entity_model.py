@@ -111,7 +111,7 @@ def gold_tags(run: E.Run, gold: dict[int, tuple[int, str]], inside: dict[int, st
     return tags
 
 
-def examples(doc: Document, lexicon, phrases, abbrevs) -> tuple[list, int, int]:
+def examples(doc: Document, lexicon, suffixes, phrases, abbrevs) -> tuple[list, int, int]:
     """Per run: (static features per token, gold tags, caps); also gold names reachable / total."""
     runs = E.find_runs(doc.text, abbrevs)
     gold = {start: (end, kind) for start, end, kind in doc.spans}
@@ -126,24 +126,68 @@ def examples(doc: Document, lexicon, phrases, abbrevs) -> tuple[list, int, int]:
     for start, end, kind in doc.spans:
         if start in token_starts and end in token_ends:
             reachable += 1
-    doc_lower = E.document_lower_words(doc.text)
+    context = E.DocContext(doc.text, runs)
     normal_spans = [
         span for span in doc.spans if not E._is_caps_line(doc.text, doc.text.rfind("\n", 0, span[0]) + 1)
     ]
-    doc_known = E.doc_known_words(doc.text, normal_spans)
+    context.known = E.doc_known_words(doc.text, normal_spans)
     result = []
     for run in runs:
-        lowers = [E.normal_form(w) for w in run.words]
+        lowers = run.lowers
         phrase_feats = E.phrase_features(lowers, phrases)
         static = []
         for i, word in enumerate(run.words):
-            features, known = E.word_features(word, run.caps, lexicon)
+            features, known = E.word_features(word, run.caps, lexicon, suffixes)
             features = features + phrase_feats[i]
-            features += E.context_features(run, i, lowers, known, doc_lower, doc_known)
+            features += E.context_features(run, i, known, context)
             static.append(features)
         connectors = [low in E.CONNECTORS for low in lowers]
-        result.append((static, gold_tags(run, gold, inside), run.caps, connectors))
+        tags = gold_tags(run, gold, inside)
+        result.append((static, tags, run.caps, connectors))
+        if not run.caps and not run.initial and run.before.isalpha() and run.before.islower():
+            result.append(sentence_start_variant(run, tags, lexicon, suffixes, phrases, context))
+    result.extend(capitalised_common_words(doc, lexicon, suffixes))
     return result, reachable, len(doc.spans)
+
+
+def sentence_start_variant(run: E.Run, tags, lexicon, suffixes, phrases, context):
+    """The run as if the lowercase word before it began the sentence ("in Scale AI" -> "In Scale AI").
+
+    Teaches the tagger to leave out a capitalised common word that merely starts
+    a sentence, with the very contexts names occur in.
+    """
+    first = run.before[0].upper() + run.before[1:]
+    words = [first] + run.words
+    variant = E.Run([0] + run.starts, [0] + run.ends, words, "", run.after, True, False)
+    phrase_feats = E.phrase_features(variant.lowers, phrases)
+    static = []
+    for i, word in enumerate(words):
+        features, known = E.word_features(word, False, lexicon, suffixes)
+        static.append(features + phrase_feats[i] + E.context_features(variant, i, known, context))
+    connectors = [low in E.CONNECTORS for low in variant.lowers]
+    return static, ["O"] + tags, False, connectors
+
+
+def capitalised_common_words(doc: Document, lexicon, suffixes) -> list:
+    """Synthetic runs: rare lowercase words of the document, capitalised as if they began a sentence.
+
+    Reuters 1996 starts few sentences with words like "Notably"; without these the
+    model would take any unfamiliar sentence-initial word for a name. Only words
+    the (jackknifed) lexicon lacks, so they look as unfamiliar as at run time.
+    """
+    blank = E.DocContext("", [])
+    result = []
+    for line in doc.text.split("\n"):
+        words = line.split(" ")
+        for word, after in zip(words, words[1:] + [""]):
+            if len(word) < 3 or not word.isalpha() or not word.islower() or word in lexicon:
+                continue
+            capitalised = word[0].upper() + word[1:]
+            run = E.Run([0], [len(word)], [capitalised], "", after.lower(), True, False)
+            features, known = E.word_features(capitalised, False, lexicon, suffixes)
+            features += E.context_features(run, 0, known, blank)
+            result.append(([features], ["O"], False, [False]))
+    return result
 
 
 class Perceptron:
@@ -238,8 +282,9 @@ def main(argv=None) -> None:
     for fold in folds:
         fold_lexicon = subtract_lexicon(lexicon, count_lexicon(fold))
         fold_phrases = majority_phrases(phrases, count_phrases(fold))
+        suffixes = E.suffix_classes(fold_lexicon)
         for doc in fold:
-            doc_runs, doc_reachable, doc_total = examples(doc, fold_lexicon, fold_phrases, abbrev_set)
+            doc_runs, doc_reachable, doc_total = examples(doc, fold_lexicon, suffixes, fold_phrases, abbrev_set)
             runs.extend(doc_runs)
             reachable += doc_reachable
             total += doc_total

@@ -28,6 +28,7 @@ integer additions, and a word's own features are summed once and memoised.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -50,7 +51,7 @@ _CAPITALISED = (
     rf"|[{_LO}]+[{_UP}]\w*"  # xAI, iPhone, eBay
 )
 CONNECTORS = frozenset(
-    "of the de del della der den van von la le du des da di dos das y and & for on al bin".split()
+    "of the de del della der den van von la le du des da di dos das & for al bin".split()
 )
 _CONNECTOR = r"(?:of the|" + "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True)) + ")"
 _RUN = re.compile(rf"(?<![\w'’-])(?:{_CAPITALISED})(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*")
@@ -75,12 +76,13 @@ _REPEATS = re.compile(r"(.)\1+")
 class Run:
     """Capitalised tokens that may hold one or more names, with their surroundings."""
 
-    __slots__ = ("starts", "ends", "words", "before", "after", "initial", "caps")
+    __slots__ = ("starts", "ends", "words", "lowers", "before", "after", "initial", "caps")
 
     def __init__(self, starts, ends, words, before, after, initial, caps):
         self.starts = starts
         self.ends = ends
         self.words = words
+        self.lowers = [w.lower() for w in words] if len(words) > 1 else [words[0].lower()]
         self.before = before  # lowercased token before the run, "" at a line start
         self.after = after  # lowercased token after it, "" at a line end
         self.initial = initial  # the run starts a sentence
@@ -94,6 +96,10 @@ def find_runs(text: str, abbreviations: frozenset[str]) -> list[Run]:
     for match in _RUN.finditer(text):
         matched = match.group()
         start = match.start()
+        if " " not in matched and "." not in matched:  # the common case: one plain word
+            if matched.lower() not in CONNECTORS:
+                runs.append(_make_run(text, [matched], [start], caps_lines))
+            continue
         words = matched.split(" ")
         starts = []
         position = start
@@ -105,7 +111,7 @@ def find_runs(text: str, abbreviations: frozenset[str]) -> list[Run]:
         else:
             pieces = [(words, starts)]
         for piece_words, piece_starts in pieces:
-            run = _make_run(text, piece_words, piece_starts, caps_lines)
+            run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
             if run is not None:
                 runs.append(run)
     return runs
@@ -134,18 +140,22 @@ def _keeps_period(word: str, abbreviations: frozenset[str]) -> bool:
     return len(word) == 2 or _ACRONYM.match(word) is not None or word[:-1].lower() in abbreviations
 
 
-def _make_run(text, words, starts, caps_lines):
+def _trimmed_run(text, words, starts, caps_lines):
     while words and words[-1].lower() in CONNECTORS:
         words, starts = words[:-1], starts[:-1]
     while words and words[0].lower() in CONNECTORS:
         words, starts = words[1:], starts[1:]
     if not words or not words[0]:
         return None
+    return _make_run(text, words, starts, caps_lines)
+
+
+def _make_run(text, words, starts, caps_lines):
     start = starts[0]
     end = starts[-1] + len(words[-1])
     before = _word_before(text, start)
     following = _AFTER.match(text, end)
-    after = following.group(1).lower().replace("’", "'") if following else ""
+    after = following.group(1).lower() if following else ""
     line_start = text.rfind("\n", 0, start) + 1
     caps = caps_lines.get(line_start)
     if caps is None:
@@ -155,15 +165,28 @@ def _make_run(text, words, starts, caps_lines):
 
 
 def _word_before(text: str, start: int) -> str:
-    head = text[max(0, start - 40) : start].rstrip(" \t")
-    if not head or head[-1] == "\n":
+    """The lowercased token before ``start`` on its line: a word, one punctuation mark, "'s" or ""."""
+    j = start - 1
+    if j >= 0 and text[j] == " ":
+        j -= 1
+    if j < 0:
         return ""
-    if head[-1].isalnum():
-        if head[-2:-1] in ("'", "’") and head[-1] in "sS":
-            return "'s"
-        found = _LAST_WORD.search(head)
-        return found.group().lower() if found else head[-1]
-    return head[-1]
+    last = text[j]
+    if last == "\n":
+        return ""
+    if last == " " or last == "\t":
+        head = text[max(0, j - 40) : j].rstrip(" \t")
+        return _word_before(head, len(head)) if head else ""
+    if not last.isalnum():
+        return last
+    if last in "sS" and j and text[j - 1] == "'":
+        return "'s"
+    space = text.rfind(" ", max(0, j - 40), j)
+    word = text[space + 1 : j + 1]
+    if not word.isalnum():
+        found = _LAST_WORD.search(word)
+        word = found.group() if found else last
+    return word.lower()
 
 
 def _is_caps_line(text: str, line_start: int) -> bool:
@@ -183,7 +206,13 @@ def _is_caps_line(text: str, line_start: int) -> bool:
 
 
 def normal_form(word: str) -> str:
-    return word.lower().replace("’", "'")
+    """Lexicon key of a word. Callers have already replaced curly apostrophes (see ``straight``)."""
+    return word.lower()
+
+
+def straight(text: str) -> str:
+    """The text with curly apostrophes made straight: same length, so offsets still hold."""
+    return text.replace("’", "'") if "’" in text else text
 
 
 def shape(word: str) -> str:
@@ -201,12 +230,32 @@ def _ratio_class(part: int, total: int) -> str:
     return "1" if ratio < 0.3 else "2" if ratio < 0.7 else "3"
 
 
-def word_features(word: str, caps: bool, lexicon: dict) -> tuple[list[str], str]:
+def suffix_classes(lexicon: dict) -> dict[str, str]:
+    """Per final three letters, how the lexicon's words with that ending behave: names or lowercase words.
+
+    Lets an unseen word like ``Additionally`` borrow from ``-lly`` words, which are rarely names.
+    """
+    counts: dict[str, list[int]] = {}
+    for word, (per, org, loc, misc, capital_other, lower) in lexicon.items():
+        tally = counts.setdefault(word[-3:], [0, 0, 0])
+        entity = per + org + loc + misc
+        tally[0] += entity > lower + capital_other
+        tally[1] += lower > entity + capital_other
+        tally[2] += 1
+    return {end: _ratio_class(e, n) + _ratio_class(l, n) for end, (e, l, n) in counts.items() if n >= 3}
+
+
+def word_features(word: str, caps: bool, lexicon: dict, suffixes: dict) -> tuple[list[str], str]:
     """Features of a word on its own, and a short class of what the lexicon knows about it."""
     low = normal_form(word)
     stats = lexicon.get(low)
     mode = "c" if caps else ""
-    features = [mode + "l:" + low, mode + "s3:" + low[-3:], mode + "s4:" + low[-4:]]
+    features = [
+        mode + "l:" + low,
+        mode + "s3:" + low[-3:],
+        mode + "s4:" + low[-4:],
+        mode + "sf:" + suffixes.get(low[-3:], "-"),
+    ]
     if not caps:
         features.append("w:" + word)
         features.append("sh:" + shape(word))
@@ -245,7 +294,40 @@ def phrase_features(lowers: list[str], phrases: dict) -> list[list[str]]:
     return found
 
 
-def context_features(run: Run, i: int, lowers: list[str], known: str, doc_lower, doc_known) -> list[str]:
+class DocContext:
+    """What the whole article says about its words, for features of any one run."""
+
+    __slots__ = ("lower", "known", "pairs", "firsts", "lasts", "inside")
+
+    def __init__(self, text: str, runs: list[Run]):
+        self.lower = document_lower_words(text)
+        self.known: dict[str, str] = {}  # filled in before caps lines are tagged
+        pairs: dict[str, int] = {}
+        firsts, lasts = set(), set()
+        inside = set()  # words capitalised where no sentence starts
+        for run in runs:
+            lowers = run.lowers
+            if run.caps:
+                continue
+            if run.initial:
+                inside.update(lowers[1:])
+            else:
+                inside.update(lowers)
+            if len(lowers) < 2:
+                continue
+            firsts.add(lowers[0])
+            lasts.add(lowers[-1])
+            for pair in zip(lowers, lowers[1:]):
+                key = " ".join(pair)
+                pairs[key] = pairs.get(key, 0) + 1
+        self.pairs = pairs
+        self.firsts = firsts
+        self.lasts = lasts
+        self.inside = inside
+
+
+def context_features(run: Run, i: int, known: str, doc: DocContext) -> list[str]:
+    lowers = run.lowers
     count = len(lowers)
     before = lowers[i - 1] if i else run.before
     after = lowers[i + 1] if i + 1 < count else run.after
@@ -261,11 +343,19 @@ def context_features(run: Run, i: int, lowers: list[str], known: str, doc_lower,
     ]
     if i == 0 and run.initial:
         features.append(mode + "si:" + known)
+        features.append(mode + "si-inside:" + ("y" if lowers[0] in doc.inside else "n") + known)
     low = lowers[i]
-    if low in doc_lower:
+    if low in doc.lower:
         features.append(mode + "dl:" + ("si" if i == 0 and run.initial else position))
     if run.caps:
-        features.append("dk:" + doc_known.get(low, "-"))
+        features.append("dk:" + doc.known.get(low, "-"))
+    elif count == 1:
+        features.append("short:" + ("f" if low in doc.firsts else "") + ("l" if low in doc.lasts else ""))
+    else:
+        if i and doc.pairs.get(lowers[i - 1] + " " + low, 0) > 1:
+            features.append("pair-before")
+        if i + 1 < count and doc.pairs.get(low + " " + lowers[i + 1], 0) > 1:
+            features.append("pair-after")
     return features
 
 
@@ -275,7 +365,7 @@ def transition_features(previous_tag: str, caps: bool) -> list[str]:
 
 def document_lower_words(text: str) -> set[str]:
     """Lowercased words written in lowercase somewhere in the text."""
-    return {normal_form(w) for w in _LOWER_WORDS.findall(text)}
+    return set(_LOWER_WORDS.findall(text))
 
 
 # --- the model -----------------------------------------------------------------
@@ -308,21 +398,28 @@ def _allowed_tags(previous: str, connector: bool) -> tuple[int, ...]:
 
 
 _ALLOWED = {(tag, connector): _allowed_tags(tag, connector) for tag in TAGS for connector in (False, True)}
+_LANES = {key: tuple((k, _SHIFTS[k]) for k in allowed) for key, allowed in _ALLOWED.items()}
 
 
 class EntityModel:
     def __init__(self, data: dict):
         self.weights = {feature: pack_weights(ws) for feature, ws in data["weights"].items()}
+        self.transitions = {
+            (tag, caps): sum(self.weights.get(f, 0) for f in transition_features(tag, caps))
+            for tag in TAGS
+            for caps in (False, True)
+        }
         self.lexicon = {word: tuple(stats) for word, stats in data["lexicon"].items()}
         self.phrases = data["phrases"]
         self.abbreviations = frozenset(data["abbreviations"])
+        self.suffixes = suffix_classes(self.lexicon)
         self._words: dict[tuple[str, bool], tuple[int, str]] = {}
 
     def word_score(self, word: str, caps: bool) -> tuple[int, str]:
         key = (word, caps)
         cached = self._words.get(key)
         if cached is None:
-            features, known = word_features(word, caps, self.lexicon)
+            features, known = word_features(word, caps, self.lexicon, self.suffixes)
             get = self.weights.get
             cached = (sum(get(f, 0) for f in features), known)
             if len(self._words) > 200_000:
@@ -330,27 +427,33 @@ class EntityModel:
             self._words[key] = cached
         return cached
 
-    def tag(self, run: Run, doc_lower, doc_known) -> list[str]:
+    def tag(self, run: Run, doc: DocContext) -> list[str]:
         words = run.words
-        lowers = [normal_form(w) for w in words]
+        lowers = run.lowers
         phrases = phrase_features(lowers, self.phrases) if len(words) > 1 else [()]
         get = self.weights.get
+        transitions = self.transitions
+        caps = run.caps
         previous = "O"
         tags = []
         for i, word in enumerate(words):
-            total, known = self.word_score(word, run.caps)
+            total, known = self.word_score(word, caps)
             for feature in phrases[i]:
                 total += get(feature, 0)
-            for feature in context_features(run, i, lowers, known, doc_lower, doc_known):
+            for feature in context_features(run, i, known, doc):
                 total += get(feature, 0)
-            for feature in transition_features(previous, run.caps):
-                total += get(feature, 0)
-            allowed = _ALLOWED[(previous, lowers[i] in CONNECTORS)]
-            best = max(allowed, key=lambda k: (total >> _SHIFTS[k]) & _LANE_MASK)
+            total += transitions[previous, caps]
+            best = max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES[previous, lowers[i] in CONNECTORS]])[1]
+            if word in _NAME_ENDINGS and previous != "O":
+                best = _TAG_INDEX["I-" + previous[2:]]
             previous = TAGS[best]
             tags.append(previous)
         return tags
 
+
+# Words eng.train never saw that end many recent company names (Scale AI, Stability AI):
+# after a name in the same run they continue it.
+_NAME_ENDINGS = frozenset(("AI",))
 
 _model: EntityModel | None = None
 
@@ -399,28 +502,28 @@ def find_mentions(text: str) -> list[Mention]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        spans = tag_spans(text)
+        spans = tag_spans(straight(text))
         return _resolve_names(text, spans)
     except Exception:  # a malformed article must not stop an import; it just yields no names
         return []
 
 
 def tag_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, type) of every name, before name resolution."""
+    """(start, end, type) of every name, before name resolution, in a ``straight`` text."""
     model = load_model()
     runs = find_runs(text, model.abbreviations)
-    doc_lower = document_lower_words(text)
+    doc = DocContext(text, runs)
     spans: list[tuple[int, int, str]] = []
     caps_runs = []
     for run in runs:
         if run.caps:
             caps_runs.append(run)
         else:
-            spans.extend(spans_from_tags(run, model.tag(run, doc_lower, {})))
+            spans.extend(spans_from_tags(run, model.tag(run, doc)))
     if caps_runs:
-        doc_known = doc_known_words(text, spans)
+        doc.known = doc_known_words(text, spans)
         for run in caps_runs:
-            spans.extend(spans_from_tags(run, model.tag(run, doc_lower, doc_known)))
+            spans.extend(spans_from_tags(run, model.tag(run, doc)))
         spans.sort()
     return [span for span in spans if _plausible(text[span[0] : span[1]])]
 
@@ -459,6 +562,7 @@ _NON_ALNUM = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def canonical_key(name: str) -> str:
     """A key equal for names that denote one entity across a corpus however cased/abbreviated (U.S., US, United States -> same key)."""
     key = unicodedata.normalize("NFKD", name)
@@ -476,51 +580,56 @@ def _initials(words: list[str]) -> str:
 
 
 def _resolve_names(text: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
-    surfaces = [text[s:e] for s, e, _ in spans]
-    words_of = {surface: surface.split() for surface in surfaces}
+    surfaces = [straight(text[s:e]) for s, e, _ in spans]
     kinds: dict[str, str] = {}
     for surface, (_, _, kind) in zip(surfaces, spans):
         kinds.setdefault(surface, kind)
-    longer = sorted((s for s in words_of if len(words_of[s]) > 1), key=len, reverse=True)
-    full_of: dict[str, str] = {}
-    for surface, words in words_of.items():
-        full_of[surface] = _full_form(surface, words, longer, words_of, kinds)
+    full_of = _short_forms(kinds)
+    keys = [canonical_key(full_of.get(surface, surface)) for surface in surfaces]
     votes: dict[str, dict[str, int]] = {}
-    for surface, (_, _, kind) in zip(surfaces, spans):
-        full = full_of[surface]
-        kind = kinds.get(full, kind) if full != surface else kind
-        tally = votes.setdefault(full, {})
-        tally[kind] = tally.get(kind, 0) + 1
+    shown: dict[str, dict[str, int]] = {}
+    for surface, key, (_, _, kind) in zip(surfaces, keys, spans):
+        full = full_of.get(surface, surface)
+        tally = votes.setdefault(key, {})
+        tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
+        forms = shown.setdefault(key, {})
+        forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
     mentions = []
-    for surface, (start, end, _) in zip(surfaces, spans):
-        full = full_of[surface]
-        tally = votes[full]
-        kind = max(tally, key=tally.get)
-        mentions.append(Mention(start, end, surface, kind, _display_name(full)))
+    for key, (start, end, _) in zip(keys, spans):
+        tally, forms = votes[key], shown[key]
+        kind = max(tally, key=tally.get)  # ties go to the first type seen
+        name = _PREFERRED.get(key) or max(forms, key=forms.get)
+        mentions.append(Mention(start, end, text[start:end], kind, name))
     return mentions
 
 
-def _full_form(surface, words, longer, words_of, kinds) -> str:
-    """The longer mention in the article that ``surface`` is a short form of, if exactly one fits."""
-    size = len(words)
-    fits = []
-    for candidate in longer:
-        other = words_of[candidate]
-        if len(other) <= size:
+def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
+    """Surface -> the longer name it abbreviates in this article, when exactly one fits.
+
+    A prefix (``Scale`` of ``Scale AI``), a person's final words (``Wang`` of
+    ``Alexandr Wang``), or an all-caps acronym of the capitalised words.
+    """
+    expansions: dict[str, list[str]] = {}
+    for surface, kind in kinds.items():
+        words = surface.split()
+        if len(words) < 2:
             continue
-        if other[:size] == words or (kinds.get(candidate) == "PER" and other[-size:] == words):
-            fits.append(candidate)
-        elif size == 1 and len(surface) > 1 and surface.isupper() and _initials(other) == surface:
-            fits.append(candidate)
-    if not fits:
-        return surface
-    longest = fits[0]
-    if all(f in longest for f in fits):
-        return longest
-    return surface
-
-
-def _display_name(surface: str) -> str:
-    name = surface.replace("’", "'")
-    key = canonical_key(name)
-    return _PREFERRED.get(key, name)
+        short = {" ".join(words[:k]) for k in range(1, len(words))}
+        if kind == "PER":
+            short.update(" ".join(words[-k:]) for k in range(1, len(words)))
+        initials = _initials(words)
+        if len(initials) > 1:
+            short.add(initials)
+        for form in short:
+            expansions.setdefault(form, []).append(surface)
+    full_of = {}
+    for surface in kinds:
+        candidates = expansions.get(surface)
+        if not candidates:
+            continue
+        if " " not in surface and surface.isupper() is False and surface == _initials(candidates[0].split()):
+            continue  # "Bc" is no acronym
+        longest = max(candidates, key=len)
+        if all(c in longest for c in candidates):
+            full_of[surface] = longest
+    return full_of

@@ -1,0 +1,206 @@
+"""find_mentions and canonical_key: seed articles, small cases, and invariants on any text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.entities import canonical_key, find_mentions
+from timeline.model import Mention
+
+# Two news articles (first line = headline), copied here so the tests need no shared data.
+SCALE_AI_RECONSIDERING = """Google reportedly plans to end its partnership with Scale AI
+Google is reconsidering its $200M partnership with Scale AI after Meta's $14.3B investment.
+
+Recent reports indicate Google is reconsidering its business relationship with Scale AI, potentially pulling back after planning $200 million in financial commitments this year. Google's considerations involve starting discussions with Scale AI's competitors, mirroring strategic movements by Microsoft and OpenAI, as reported by Reuters. Meta's recent $14.3 billion investment in Scale AI for nearly half of the company's ownership marks a significant turnover in the strategic direction, with Google seeking alternative pathways. Notably, OpenAI's CFO has stated continued engagement with Scale AI among a roster of vendors, suggesting diversified partnerships.
+Scale AI offers specialized services predominantly to generative AI firms, including self-driving vehicle companies and governmental sectors such as the U.S. government, emphasizing complex data annotation. Such services are essential in training AI models, underlining Scale AI's centrality among technology firms. Despite the changes in business relations discussed in the sector, a Scale representative confirmed to TechCrunch their sustainable business operations continue, affirming their role as a steadfast, independent entity safeguarding client data.
+Additionally, earlier announcements had mentioned that Scale AI CEO Alexandr Wang was transitioning to lead new complexity efforts at Meta, following their investment. With Meta's approach towards AI enhancements, there are persistent expectations from Wang's leadership to propel Meta towards pivotal innovations labeled "superintelligence."
+Google's silence on these developments remains notable, with neither affirming nor denying the shifts reported. Such strategic recalibrations among these tech giants underscore the dynamic nature of the AI and tech industry, gesturing towards emerging alliances and data management strategies.
+This revelation has sparked conversations regarding the implications of major financial maneuvers by some of the world's largest companies like Google, Microsoft, and Meta. With their collective influence shaping the tech landscape, independent companies like Scale AI continue to demonstrate robust and adaptive business plans in an evolving market.
+Sources: Reuters, TechCrunch"""
+
+SCALE_AI_CUT_TIES = """Google Plans to End Partnership with Scale AI Following Meta’s Major Investment, Sources Reveal
+
+In a surprising turn of events, Google, the biggest customer of the artificial intelligence (AI) data company Scale AI, is preparing to cut ties with the startup. This decision comes after Meta, the parent company of Facebook, announced it was buying a 49% stake in Scale AI, according to sources familiar with the matter. The deal has raised concerns among other tech giants, including Microsoft and Elon Musk’s xAI, who are also reconsidering their partnerships with Scale AI.
+
+Scale AI is a company that provides labeled data, which is essential for training AI models. These models power advanced technologies like chatbots, image generators, and self-driving cars. Google had planned to spend around $200 million this year on Scale AI’s services to improve its own AI systems, such as Gemini, its competitor to OpenAI’s ChatGPT. However, with Meta now owning nearly half of Scale AI, Google and other companies worry that their confidential AI research and strategies could be exposed to a major competitor.
+
+Meta’s investment has increased Scale AI’s value to $29 billion, double its previous worth of $14 billion. Despite this financial boost, the company could face serious challenges if it loses key clients like Google. Scale AI’s CEO, Alexandr Wang, and some employees are expected to move to Meta, but the company insists its business remains strong. A spokesperson for Scale AI stated that they work with many large corporations and governments and are committed to protecting customer data. However, they did not comment specifically on Google’s plans to leave.
+
+image
+
+Last year, Google spent about $150 million on Scale AI’s services, contributing to the startup’s total revenue of $870 million in 2024. Other major tech firms, including Microsoft and xAI, are also stepping back from Scale AI. OpenAI, the creator of ChatGPT, had already reduced its reliance on Scale AI months ago, though it still uses the company as one of its many data providers. The chief financial officer of OpenAI mentioned that they would continue working with Scale AI but did not provide further details.
+
+The main issue for these companies is the fear that Meta, as a major shareholder, could gain access to their AI development secrets. When businesses hire Scale AI to label data, they often share sensitive information about their projects. With Meta now heavily involved in Scale AI, competitors worry that their research plans and technical details might no longer be safe.
+
+Scale AI earns most of its money by providing highly skilled human workers who label complex data for AI training. These workers include experts like historians, scientists, and even people with PhDs. Their job is to review and categorize information so that AI models can learn from accurate examples. As AI technology advances, the demand for such specialized data has grown, with some annotations costing as much as $100 each.
+
+Apart from working with AI companies, Scale AI also handles data labeling for self-driving car firms and the U.S. government. These clients are likely to stay, but the biggest profits come from partnerships with generative AI developers. Google had already been looking to spread its data-labeling work across multiple providers over the past year. However, Meta’s recent investment has sped up Google’s decision to move all its important contracts away from Scale AI.
+
+The shift could happen quickly because of how data-labeling agreements are structured. If Google and other tech giants follow through, Scale AI may need to find new customers to replace the lost business. Meanwhile, rival data-labeling companies see this as an opportunity to attract big clients looking for neutral providers.
+
+The situation highlights the growing competition in the AI industry, where companies are racing to develop the most advanced models while keeping their strategies confidential. With Meta’s deep involvement in Scale AI, other tech firms are now reconsidering their reliance on external data providers. Some may choose to hire their own in-house teams to label data, ensuring that their AI research remains private.
+
+As the AI industry continues to expand, partnerships and rivalries between major players will shape the future of technology. Google’s potential exit from Scale AI marks a significant moment in this ongoing battle, showing how quickly alliances can change in the fast-moving world of artificial intelligence.
+
+image
+
+Meta’s $14.8 Billion AI Partnership Faces US Regulatory Scrutiny
+
+image
+
+Taiwan Restricts US-Listed Chinese Tech Giants Huawei and SMIC Over Export Concerns"""
+
+JUNK = {"Recent", "Notably", "Such", "image", "Despite", "Additionally", "Last", "Sources", "AI", "CEO", "CFO",
+        "The", "However", "With", "This", "Other", "Apart", "Meanwhile", "Some", "These", "When", "If", "As"}
+
+
+def names(text: str) -> set[str]:
+    return {m.name for m in find_mentions(text)}
+
+
+def by_text(text: str) -> dict[str, Mention]:
+    return {m.text: m for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("article", [SCALE_AI_RECONSIDERING, SCALE_AI_CUT_TIES], ids=["reconsidering", "cut-ties"])
+def test_seed_articles_have_no_junk(article):
+    found = {m.text for m in find_mentions(article)} | names(article)
+    assert not found & JUNK
+
+
+def test_seed_reconsidering_names():
+    found = names(SCALE_AI_RECONSIDERING)
+    expected = {"Google", "Meta", "Scale AI", "Alexandr Wang", "OpenAI", "Microsoft", "Reuters", "TechCrunch",
+                "United States"}
+    assert expected <= found
+    assert not found - expected - {"Scale"}, found - expected
+
+
+def test_seed_cut_ties_names():
+    found = names(SCALE_AI_CUT_TIES)
+    expected = {"Google", "Meta", "Scale AI", "Alexandr Wang", "OpenAI", "Microsoft", "xAI", "Elon Musk",
+                "Facebook", "ChatGPT", "Gemini", "United States", "Huawei", "SMIC", "Taiwan"}
+    assert expected <= found
+    assert found - expected <= {"Chinese"}, found - expected
+
+
+@pytest.mark.parametrize("article", [SCALE_AI_RECONSIDERING, SCALE_AI_CUT_TIES], ids=["reconsidering", "cut-ties"])
+def test_seed_short_forms_resolve_to_full_names(article):
+    for mention in find_mentions(article):
+        if mention.text in ("Wang", "Alexandr Wang"):
+            assert mention.name == "Alexandr Wang" and mention.type == "PER"
+        if mention.text.startswith("Scale"):
+            assert mention.name == "Scale AI"
+        if mention.text in ("U.S.", "US"):
+            assert mention.name == "United States"
+
+
+def test_seed_one_type_per_name():
+    kinds: dict[str, set[str]] = {}
+    for mention in find_mentions(SCALE_AI_CUT_TIES):
+        kinds.setdefault(mention.name, set()).add(mention.type)
+    assert all(len(k) == 1 for k in kinds.values()), kinds
+    assert kinds["Elon Musk"] == {"PER"}
+    assert kinds["Alexandr Wang"] == {"PER"}
+
+
+def test_possessives_are_not_part_of_the_name():
+    for text in ("Meta's investment grew.", "Meta’s investment grew.", "It is Scale AI’s turn, and Scale AI's too."):
+        for mention in find_mentions(text):
+            assert not mention.text.endswith(("'s", "’s")), mention
+    assert names("Shares rose after Meta's investment in Scale AI’s business.") >= {"Meta", "Scale AI"}
+
+
+def test_surname_resolves_to_full_name():
+    text = "Scale AI chief executive Alexandr Wang will join Meta. Analysts said Wang would lead a new team."
+    found = by_text(text)
+    assert found["Wang"].name == "Alexandr Wang"
+    assert found["Wang"].type == "PER"
+
+
+def test_person_and_organisation_in_plain_sentences():
+    found = by_text("German Chancellor Helmut Kohl met officials of the European Commission in Brussels on Monday.")
+    assert found["Helmut Kohl"].type == "PER"
+    assert found["European Commission"].type == "ORG"
+    assert found["Brussels"].type == "LOC"
+
+
+def test_sentence_initial_common_words_are_not_names():
+    text = "However, the talks failed. The minister said nothing. Despite this, Microsoft rose."
+    assert names(text) == {"Microsoft"}
+
+
+def test_us_government_is_the_united_states():
+    found = by_text("The company sells data services to the U.S. government and to carmakers.")
+    assert found["U.S."].name == "United States"
+
+
+def test_acronym_resolves_to_the_name_it_abbreviates():
+    text = ("The Semiconductor Manufacturing International Corporation said sales rose. "
+            "Analysts expect SMIC to expand.")
+    found = by_text(text)
+    assert found["SMIC"].name == "Semiconductor Manufacturing International Corporation"
+
+
+def test_page_furniture_is_not_a_name():
+    assert find_mentions("image") == []
+    assert names("Shares of Google fell.\n\nimage\n\nThey were bought by Microsoft.") == {"Google", "Microsoft"}
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", ".", "'s", "U.S.", "A", "of the", "&", "\x00", "É" * 50])
+def test_odd_inputs_do_not_raise(text):
+    for mention in find_mentions(text):
+        assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("U.S.", "US", "United States", "united states", "the United States", "U.S.A.", "USA"),
+        ("Meta", "META", "meta", "Meta's", "Meta’s"),
+        ("Scale AI", "scale ai", "SCALE AI"),
+        ("Procter & Gamble", "Procter and Gamble"),
+        ("Apple Inc.", "Apple"),
+        ("Société Générale", "Societe Generale"),
+    ],
+)
+def test_canonical_key_joins_variants(variants):
+    assert len({canonical_key(v) for v in variants}) == 1
+
+
+def test_canonical_key_keeps_different_entities_apart():
+    keys = {canonical_key(n) for n in ("Google", "Meta", "Scale AI", "Scale", "United Kingdom", "United States")}
+    assert len(keys) == 6
+
+
+_NEWSY = st.text(
+    alphabet=st.sampled_from(list("aAbBcCdeEfGhIjkLMnoOpqRsStTuUvwxyzZ .,;:'’\"-&()\n\t0123456789Éé")),
+    max_size=300,
+)
+_WORDS = st.lists(
+    st.sampled_from(["Google", "U.S.", "of", "the", "Meta's", "Scale", "AI", "’s", "&", "de", ".", ",", "New",
+                     "York", "\n", "Mr.", "said", "in", "Inc.", "xAI", "O'Neill", "-", "IBM", "image", "St."]),
+    max_size=40,
+).map(" ".join)
+
+
+def _check_invariants(text: str) -> None:
+    mentions = find_mentions(text)
+    previous_end = 0
+    for mention in mentions:
+        assert isinstance(mention, Mention)
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert text[mention.start : mention.end] == mention.text
+        assert mention.start >= previous_end
+        assert mention.type in ("PER", "ORG", "LOC", "MISC")
+        assert mention.name
+        previous_end = mention.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), _NEWSY, _WORDS))
+def test_any_text_gives_valid_sorted_non_overlapping_mentions(text):
+    _check_invariants(text)
+    assert find_mentions(text) == find_mentions(text)  # pure: same text, same answer
