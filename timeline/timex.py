@@ -34,7 +34,7 @@ from timeline.timex_grammar import (
     parse_year,
     trie_regex,
 )
-from timeline.timex_tense import sentence_tense
+from timeline.timex_tense import orientation
 
 __all__ = ["tag"]
 
@@ -54,7 +54,7 @@ class Context:
     @property
     def tense(self) -> str:
         if self._tense is None:
-            self._tense = sentence_tense(self.text, self.start, self.end)
+            self._tense = orientation(self.text, self.start, self.end)
         return self._tense
 
 
@@ -210,6 +210,31 @@ def _year_by_tense(target: int, current: int, year: int, tense: str, strict: boo
     return year
 
 
+_DAY_TOLERANCE = 60
+
+
+def _year_of_day(month: int, day: int, c: Context) -> int:
+    """Year of a month and day written without one.
+
+    News gives the year of dates outside the current one, so the DCT's year is the
+    default; a past-tense sentence moves a date more than two months ahead back a
+    year, a future one moves a date more than two months behind forward a year,
+    and without tense the nearest date wins.
+    """
+    year = c.dct.year
+    day = min(day, 28) if month == 2 else day
+    gap = (dt.date(year, month, day) - c.dct).days
+    if c.tense == "past":
+        return year - 1 if gap > _DAY_TOLERANCE else year
+    if c.tense == "future":
+        return year + 1 if gap < -_DAY_TOLERANCE else year
+    if gap > 182:
+        return year - 1
+    if gap < -182:
+        return year + 1
+    return year
+
+
 def _weekday_date(weekday: int, dct: dt.date, direction: str) -> dt.date:
     """The weekday (0=Monday) nearest the DCT in direction past/future/this/last/next."""
     delta = weekday - dct.weekday()
@@ -277,7 +302,7 @@ def _norm_month_day(m: re.Match, c: Context):
     if m["year"]:
         year = parse_year(m["year"])
     else:
-        year = _year_by_tense((month, day), (c.dct.month, c.dct.day), c.dct.year, c.tense)
+        year = _year_of_day(month, day, c)
     return "DATE", _iso_date(dt.date(year, month, day))
 
 
@@ -445,17 +470,23 @@ def _norm_quarter(m: re.Match, c: Context):
     elif m["ago"]:
         year = c.dct.year - 1
     else:
-        current = _quarter_of(c.dct.month)
-        year = _year_by_tense(quarter, current, c.dct.year, c.tense)
-        if c.tense == "present" and quarter > current:
-            year -= 1
+        year = _year_of_quarter(quarter, c)
     _check_year(year)
     return "DATE", f"{year:04d}-{'H' if half else 'Q'}{quarter}"
 
 
+def _year_of_quarter(quarter: int, c: Context) -> int:
+    """Year of a quarter named without one: quarters up to the DCT's are this year's
+    (reports look back), later ones last year's unless the sentence looks ahead."""
+    current = _quarter_of(c.dct.month)
+    if quarter <= current:
+        return c.dct.year + 1 if c.tense == "future" and quarter < current - 1 else c.dct.year
+    return c.dct.year if c.tense == "future" else c.dct.year - 1
+
+
 def _norm_anaphoric_quarter(m: re.Match, c: Context):
     """'the quarter', 'the latest quarter', 'the current quarter', 'last quarter'."""
-    relation = _key(m["rel"])
+    relation = _key(group(m, "rel"))
     if relation in ("the current", "this", "the same"):
         offset = 0
     elif relation == "next":
@@ -640,27 +671,36 @@ SET_ADVERBS = {
 
 
 _QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
-_YEAR_AGO_TEXT = re.compile(r"(?i)^(?:the )?(?:a year (?:ago|earlier)|year-(?:ago|earlier))")
+# Comparisons that mean "the same quarter" when a quarter is being reported.
+_NEEDS_QUARTER = re.compile(r"(?i)^(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:\w+\s+)?year-(?:ago|earlier)|\d{4}\s+(?:quarter|period))")
+_QUARTER_REACH = 400
 
 
 def _resolve_year_ago(found: list[Timex]) -> list[Timex]:
-    """Financial convention: 'a year ago' compared with a quarter means that quarter a year before."""
-    last_quarter: Timex | None = None
+    """Financial convention: 'a year ago' or 'the 1988 period' next to a reported quarter means that quarter."""
+    last_quarter: re.Match | None = None
+    last_quarter_end = -_QUARTER_REACH
     resolved = []
     for timex in found:
         quarter = _QUARTER_VALUE.match(timex.value)
-        if quarter:
-            last_quarter = timex
-        elif (
-            last_quarter is not None
-            and timex.start - last_quarter.end < 400
-            and _YEAR_AGO_TEXT.match(timex.text)
-        ):
-            year, number = _QUARTER_VALUE.match(last_quarter.value).groups()
-            if int(year) > MIN_YEAR:
-                timex = Timex(timex.start, timex.end, timex.text, "DATE", f"{int(year) - 1:04d}-Q{number}")
+        if quarter and not _NEEDS_QUARTER.match(timex.text):
+            last_quarter, last_quarter_end = quarter, timex.end
+        elif last_quarter and timex.start - last_quarter_end < _QUARTER_REACH and _NEEDS_QUARTER.match(timex.text):
+            year = int(timex.value[:4]) if re.match(r"^\d{4}$", timex.value) else int(last_quarter[1]) - 1
+            if year >= MIN_YEAR:
+                timex = Timex(timex.start, timex.end, timex.text, "DATE", f"{year:04d}-Q{last_quarter[2]}")
         resolved.append(timex)
     return resolved
+
+
+def _norm_year_ago(m: re.Match, c: Context):
+    """'year-earlier', 'the year-ago period': the year before (a quarter in quarterly reports)."""
+    return "DATE", _iso_year(c.dct.year - 1)
+
+
+def _norm_year_period(m: re.Match, c: Context):
+    """'the 1988 period': that year (that year's quarter in quarterly reports)."""
+    return "DATE", _iso_year(parse_year(m["year"]))
 
 
 _register()

@@ -269,7 +269,10 @@ RULES: list[tuple[str, str]] = [
      rf"|(?P<qnum>Q[1-4]|[1-4]Q)(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
     ("anaphoric_quarter",
      r"(?P<rel>the(?:\s+(?:latest|most\s+recent|current|just[\s-]ended|recent|past|same))?|this|last|next|its(?:\s+latest)?)"
-     r"\s+(?:fiscal\s+)?quarter(?!s)"),
+     r"\s+(?:fiscal\s+)?quarter(?!s)|(?P<rel2>the\s+(?:latest|most\s+recent))\s+period"),
+    ("year_ago",
+     r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"),
+    ("year_period", rf"the\s+(?P<year>{YEAR4})\s+(?:quarter|period)(?!s)"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
@@ -346,6 +349,8 @@ RULE_FIRST_WORDS = {
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the its their DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4",
     "anaphoric_quarter": "the this last next its",
+    "year_ago": "the comparable corresponding same year",
+    "year_period": "the",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
     "weekday_set": f"every each {_WEEKDAY_WORDS}",
@@ -399,7 +404,7 @@ def _trie_node(node: dict, ignore_case: bool) -> str:
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same day year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding day year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)

@@ -23,11 +23,11 @@ drew broke chose flew fled forgot hid laid overtook sank shot slid spoke stole s
 previously yesterday last wasn't weren't hadn't didn't
 """.split())
 _FUTURE_WORDS = frozenset("""
-will won't shall 'll would wouldn't gonna next upcoming tomorrow forecast forecasts
+will won't shall 'll would wouldn't gonna next upcoming tomorrow forecast forecasts must should scheduled
 """.split())
 # Verbs that announce the future when followed by "to": "plans to", "is going to".
 _FUTURE_BEFORE_TO = frozenset("""
-going plan plans planning planned intend intends intended expect expects expected scheduled set aim aims hope
+going plan plans planning planned intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
 # Words ending in -ed that are not past verbs.
@@ -80,3 +80,19 @@ def sentence_tense(text: str, start: int, end: int) -> str:
         if cue:
             best_distance, best = distance, cue
     return best
+
+
+# Words right before a date that point to the future whatever the verb tense:
+# "payable Dec. 7", "extended to Nov. 20", "by Jan. 14", "as soon as Tuesday".
+_FUTURE_LEAD = re.compile(
+    r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|before|starting|beginning|due|to|"
+    r"as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+(?:in|on|by))\s+(?:on\s+|about\s+|around\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def orientation(text: str, start: int, end: int) -> str:
+    """Whether the expression at text[start:end] points to the past, the future or the present."""
+    if _FUTURE_LEAD.search(text, max(0, start - 24), start):
+        return "future"
+    return sentence_tense(text, start, end)
