@@ -34,7 +34,7 @@ from timeline.timex_grammar import (
     parse_year,
     trie_regex,
 )
-from timeline.timex_tense import orientation
+from timeline.timex_tense import orientation, weekday_orientation
 
 __all__ = ["tag"]
 
@@ -50,6 +50,11 @@ class Context:
     start: int
     end: int
     _tense: str | None = None
+
+    @property
+    def weekday_tense(self) -> str:
+        """Past or future for a weekday, which fewer prepositions orient than a date."""
+        return weekday_orientation(self.text, self.start, self.end)
 
     @property
     def tense(self) -> str:
@@ -324,8 +329,23 @@ def _norm_month(m: re.Match, c: Context):
     elif relation in ("next", "this coming", "coming"):
         year = year if month > c.dct.month else year + 1
     elif relation != "this":
-        year = _year_by_tense(month, c.dct.month, year, c.tense)
+        year = _year_of_month(month, c)
     return "DATE", _iso_month(year, month)
+
+
+def _year_of_month(month: int, c: Context) -> int:
+    """Year of a month named alone: the last one in a past-tense sentence (the next
+    month counts as this year's), the next one in a future one, else the nearest."""
+    ahead = month - c.dct.month
+    if c.tense == "past":
+        return c.dct.year - 1 if ahead > 1 else c.dct.year
+    if c.tense == "future":
+        return c.dct.year + 1 if ahead < 0 else c.dct.year
+    if ahead > 6:
+        return c.dct.year - 1
+    if ahead < -6:
+        return c.dct.year + 1
+    return c.dct.year
 
 
 def _norm_weekday(m: re.Match, c: Context):
@@ -338,7 +358,7 @@ def _norm_weekday(m: re.Match, c: Context):
     elif relation == "this":
         direction = "this"
     else:
-        direction = "future" if c.tense == "future" else "past"
+        direction = "future" if c.weekday_tense == "future" else "past"
     day = _weekday_date(weekday, c.dct, direction)
     return _with_part_of_day(_iso_date(day), m["part"])
 
@@ -378,8 +398,10 @@ def _norm_clock(m: re.Match, c: Context):
             hour += 12
     day = c.dct
     if m["weekday"]:
-        direction = "future" if c.tense == "future" else "past"
+        direction = "future" if c.weekday_tense == "future" else "past"
         day = _weekday_date(WEEKDAYS[_key(m["weekday"])], c.dct, direction)
+    elif m["month"]:
+        day = dt.date(_year_of_day(MONTHS[_key(m["month"])], int(m["day"]), c), MONTHS[_key(m["month"])], int(m["day"]))
     elif m["relday"]:
         day = c.dct + dt.timedelta(days=_DAY_OFFSETS[_key(m["relday"])])
     return "TIME", f"{_iso_date(day)}T{hour:02d}:{minute:02d}"
@@ -395,11 +417,22 @@ _OFFSETS = {
 def _norm_relative_period(m: re.Match, c: Context):
     if m["weekend"]:
         return _weekend(_key(m["rel2"]), c)
+    if m["year"]:
+        return _the_year(m, c)
+    if m["week"]:
+        return "DATE", _iso_week(c.dct)
     relation = _key(m["rel"])
     unit = UNIT_CODES[_key(m["unit"])]
     if relation in ("the past", "the last", "the next", "the coming"):
         return "DURATION", _duration_value(1, unit)
     return "DATE", _shift(c.dct, unit, _OFFSETS[relation])
+
+
+def _the_year(m: re.Match, c: Context):
+    """'the year ended June 30' is a duration; 'the year', 'the current fiscal year' this year."""
+    if m["ended"]:
+        return "DURATION", "P1Y"
+    return "DATE", _iso_year(c.dct.year - 1 if "latest" in _key(m["mod"]) else c.dct.year)
 
 
 def _weekend(relation: str, c: Context):
@@ -537,12 +570,16 @@ def _norm_duration(m: re.Match, c: Context):
     number_text = _key(m["num"])
     if number_text in ("a", "an", "a single") and unit in ("Q", "S"):
         return None  # "a quarter of", "a second term"
+    if m.group(0).lower().endswith("old"):
+        return None  # ages: "a 44-year-old protester"
     amount = parse_number(number_text)
     direction = _key(m["dir"])
     if not direction:
+        if number_text in ("a", "an") and _AFTER_AN_AMOUNT.search(c.text, max(0, c.start - 40), c.start):
+            return "SET", _duration_value(1, unit)  # "$1.76 a year", "700 seats a week"
         return "DURATION", _duration_value(amount, unit)
     if amount is None:
-        return ("DURATION", _duration_value(None, unit)) if direction == "ago" else None
+        return "DURATION", _duration_value(None, unit)
     whole = int(amount)
     if whole == 0:
         return None
@@ -552,9 +589,19 @@ def _norm_duration(m: re.Match, c: Context):
     return "DATE", _shift(c.dct, unit, sign * whole)
 
 
+# One to three words before "a year" that make it a rate: an amount, "times", "twice".
+_AFTER_AN_AMOUNT = re.compile(
+    r"(?:\d\S*|\btimes|\btwice|\bonce)(?:\s+(?!(?:in|for|within|over|than|of|about|after|before|nearly|almost|"
+    r"just|only|barely|least|under|in)\b)[\w'’-]+){0,2}\s+$",
+    re.IGNORECASE,
+)
+
+
 def _norm_vague_period(m: re.Match, c: Context):
     """'recent years', 'the coming weeks', 'months ago', 'for years'."""
     unit_word = _key(group(m, "unit"))
+    if unit_word.endswith("-long") or unit_word.endswith("-old"):
+        unit_word = unit_word.rsplit("-", 1)[0]
     if _key(m["mod"]) == "recent" and unit_word == "years":
         return "DATE", "PAST_REF"
     return "DURATION", _duration_value(None, UNIT_CODES[unit_word])
@@ -678,19 +725,32 @@ _QUARTER_REACH = 400
 
 def _resolve_year_ago(found: list[Timex]) -> list[Timex]:
     """Financial convention: 'a year ago' or 'the 1988 period' next to a reported quarter means that quarter."""
-    last_quarter: re.Match | None = None
-    last_quarter_end = -_QUARTER_REACH
+    quarters = [
+        (timex.start, timex.end, match)
+        for timex in found
+        if (match := _QUARTER_VALUE.match(timex.value)) and not _NEEDS_QUARTER.match(timex.text)
+    ]
+    if not quarters:
+        return found
     resolved = []
     for timex in found:
-        quarter = _QUARTER_VALUE.match(timex.value)
-        if quarter and not _NEEDS_QUARTER.match(timex.text):
-            last_quarter, last_quarter_end = quarter, timex.end
-        elif last_quarter and timex.start - last_quarter_end < _QUARTER_REACH and _NEEDS_QUARTER.match(timex.text):
-            year = int(timex.value[:4]) if re.match(r"^\d{4}$", timex.value) else int(last_quarter[1]) - 1
-            if year >= MIN_YEAR:
-                timex = Timex(timex.start, timex.end, timex.text, "DATE", f"{year:04d}-Q{last_quarter[2]}")
+        if _NEEDS_QUARTER.match(timex.text):
+            quarter = _nearest_quarter(quarters, timex)
+            if quarter is not None:
+                year = int(timex.value[:4]) if re.fullmatch(r"\d{4}", timex.value) else int(quarter[1]) - 1
+                if year >= MIN_YEAR:
+                    timex = Timex(timex.start, timex.end, timex.text, "DATE", f"{year:04d}-Q{quarter[2]}")
         resolved.append(timex)
     return resolved
+
+
+def _nearest_quarter(quarters: list[tuple[int, int, re.Match]], timex: Timex) -> re.Match | None:
+    """The quarter mentioned last before the expression, or else soon after it."""
+    before = [match for start, end, match in quarters if end <= timex.start and timex.start - end < _QUARTER_REACH]
+    if before:
+        return before[-1]
+    after = [match for start, end, match in quarters if start >= timex.end and start - timex.end < _QUARTER_REACH // 2]
+    return after[0] if after else None
 
 
 def _norm_year_ago(m: re.Match, c: Context):

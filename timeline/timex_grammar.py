@@ -235,7 +235,7 @@ FUZZY = _alternation([
     "someday", "coming months", "the coming months",
 ]) + r"|(?<!as\s)soon(?!\s+as\b|\s+after\b|-)|(?<=in\s)the\s+past(?!\s+(?:\d|few|several))|(?<=In\s)the\s+past"
 
-SET_ADVERB = _alternation(["daily", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly", "nightly",
+SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
                            "biweekly", "semiannually", "every day", "each day"])
 
 # ---------------------------------------------------------------------------
@@ -250,7 +250,8 @@ RULES: list[tuple[str, str]] = [
      r"|(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
-     rf"(?:,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow))?"),
+     rf"(?:,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow)"
+     rf"|,?\s+(?:on\s+)?(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d))?"),
     ("month_day",
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?P<month>{MONTH_NAME})\s+"
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
@@ -291,7 +292,9 @@ RULES: list[tuple[str, str]] = [
     ("vague_period",
      r"(?:(?P<mod>recent|the\s+coming|coming|upcoming|the\s+past|past|the\s+last|the\s+next|the\s+ensuing|"
      rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
-     rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?<=for\s)(?P<unit3>years|decades|months|weeks))"),
+     rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries)"
+     r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
+     rf"|the\s+(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
      rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
      r"|(?P<unit2>year|month|quarter)(?:-|\s+|['’]s\s+)end"),
@@ -299,7 +302,10 @@ RULES: list[tuple[str, str]] = [
      rf"(?P<edge>{EDGE})?(?:(?P<rel>{RELATIVE}|the)\s+)?(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR4}|{SPELLED_YEAR}))?"),
     ("relative_period",
      rf"(?P<rel>{RELATIVE})\s+(?:fiscal\s+)?(?P<unit>year|month|week|decade|century|quarter)(?![\w-])"
-     rf"|(?P<rel2>this|last|next|the|this\s+past|this\s+coming)\s+(?P<weekend>weekend)"),
+     rf"|(?P<rel2>this|last|next|the|this\s+past|this\s+coming)\s+(?P<weekend>weekend)"
+     r"|the\s+(?P<mod>full|fiscal|current\s+fiscal|current|entire|whole|latest\s+fiscal)?\s*(?P<year>year)(?![\w-])"
+     r"(?!\s+(?:two\s+thousand|\d))(?=(?P<ended>\s+(?:that\s+)?(?:ended|ending|ends|through))?)"
+     r"|the\s+(?P<week>week)(?![\w-])"),
     ("month",
      rf"(?P<edge>{EDGE})?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?P<month>{MONTH_ALONE})"
      r"(?:\s+(?P<yearrel>last|next|this)\s+year)?"),
@@ -360,7 +366,7 @@ RULE_FIRST_WORDS = {
         "barely upwards within the another additional past last next first final previous coming following "
         f"latest remaining ensuing preceding initial subsequent entire full whole {_NUMBER_WORDS}"
     ),
-    "vague_period": "recent the coming upcoming past previous seconds minutes hours days weeks months quarters years decades centuries",
+    "vague_period": "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades centuries",
     "edge_of_period": f"{_EDGE_WORDS} year month quarter",
     "season": f"{_EDGE_WORDS} this last next the current prior coming spring summer autumn winter fall",
     "relative_period": "this last next the current prior coming",
@@ -369,7 +375,7 @@ RULE_FIRST_WORDS = {
     "decade": f"{_EDGE_WORDS} the DIGIT APOSTROPHE",
     "short_fiscal_year": "FY fiscal",
     "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
-    "set": "daily weekly monthly quarterly annually yearly hourly nightly biweekly semiannually every each per",
+    "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
     "fuzzy": "now right currently at presently nowadays these recently lately formerly more the someday coming soon",
 }
 

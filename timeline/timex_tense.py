@@ -27,7 +27,7 @@ will won't shall 'll would wouldn't gonna next upcoming tomorrow forecast foreca
 """.split())
 # Verbs that announce the future when followed by "to": "plans to", "is going to".
 _FUTURE_BEFORE_TO = frozenset("""
-going plan plans planning planned intend intends expect expects expected set aim aims hope
+going plan plans planning intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
 # Words ending in -ed that are not past verbs.
@@ -85,14 +85,26 @@ def sentence_tense(text: str, start: int, end: int) -> str:
 # Words right before a date that point to the future whatever the verb tense:
 # "payable Dec. 7", "extended to Nov. 20", "by Jan. 14", "as soon as Tuesday".
 _FUTURE_LEAD = re.compile(
-    r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|before|starting|beginning|due|to|"
+    r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|starting|beginning|due|to|"
     r"as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+(?:in|on|by))\s+(?:on\s+|about\s+|around\s+)?)$",
     re.IGNORECASE,
 )
 
 
+_FUTURE_LEAD_FOR_DAYS = re.compile(r"\b(?:as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+on)\s+$", re.IGNORECASE)
+
+
 def orientation(text: str, start: int, end: int) -> str:
-    """Whether the expression at text[start:end] points to the past, the future or the present."""
+    """Whether a date at text[start:end] points to the past, the future or the present."""
     if _FUTURE_LEAD.search(text, max(0, start - 24), start):
+        return "future"
+    return sentence_tense(text, start, end)
+
+
+def weekday_orientation(text: str, start: int, end: int) -> str:
+    """The same for a weekday: 'Friday's ruling' is past; 'until Friday' can be either."""
+    if text.startswith(("'s", "’s"), end):
+        return "past"
+    if _FUTURE_LEAD_FOR_DAYS.search(text, max(0, start - 24), start):
         return "future"
     return sentence_tense(text, start, end)
