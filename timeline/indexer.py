@@ -3,21 +3,35 @@
 Extraction is a pure function per article (``events.extract_events``); this
 module only decides what to extract and hands the results to the store in
 batches, one transaction each.
+
+With several workers, extraction runs in a process pool while this process
+reads, hashes and writes. Articles go to the pool in chunks, a bounded number
+of chunks at a time (memory stays flat however large the corpus), and their
+events come back in reading order, packed as plain tuples that refer to the
+article's text rather than copying it. The database is therefore the same,
+id for id, as a single-process run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import articles as reader
 from .events import extract_events
-from .model import Article
+from .model import Article, Event, Mention
 from .store import Store, content_hash
 
 BATCH_SIZE = 200
+CHUNK_SIZE = 16  # articles per task sent to a worker
+CHUNKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few enough to bound memory
+PARALLEL_FROM = 48  # fewer articles to extract than this: starting a pool would cost more than it saves
 _EXTRACTION_MODULES = ("events.py", "sentences.py", "periods.py", "timex.py", "entities.py", "model.py")
 
 
@@ -69,16 +83,39 @@ def index(
     store: Store,
     *,
     on_article: Callable[[Article | reader.Problem], None] | None = None,
+    workers: int | None = None,
 ) -> Report:
-    """Index the articles under paths into store; remove stored articles whose files are gone."""
+    """Index the articles under paths into store; remove stored articles whose files are gone.
+
+    workers: processes extracting events (default: one per CPU; 1 extracts in this process).
+    """
     paths = [Path(p) for p in paths]
-    version = extraction_version()
-    known = store.article_hashes()
     report = Report()
     seen: set[str] = set()
     failed_files: set[str] = set()
+    changed = _changed_articles(paths, store, report, seen, failed_files, on_article)
     batch: list = []
+    for item in extract_in_order(changed, workers or os.cpu_count() or 1):
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            _flush(store, batch, report)
+    _flush(store, batch, report)
 
+    gone = _vanished(store, paths, seen, failed_files)
+    if gone:
+        report.removed = store.remove_articles(gone)
+    if report.indexed or report.removed or store.needs_refresh:
+        store.refresh()
+    return report
+
+
+def _changed_articles(
+    paths: list[Path], store: Store, report: Report, seen: set[str], failed_files: set[str],
+    on_article: Callable[[Article | reader.Problem], None] | None,
+) -> Iterator[tuple[Article, str]]:
+    """(article, content hash) for every article read that is new or changed; notes the rest in report."""
+    version = extraction_version()
+    known = store.article_hashes()
     for item in reader.read(paths):
         if on_article:
             on_article(item)
@@ -92,17 +129,7 @@ def index(
         if known.get(item.id) == digest:
             report.unchanged += 1
             continue
-        batch.append((item, digest, extract_events(item)))
-        if len(batch) >= BATCH_SIZE:
-            _flush(store, batch, report)
-    _flush(store, batch, report)
-
-    gone = _vanished(store, paths, seen, failed_files)
-    if gone:
-        report.removed = store.remove_articles(gone)
-    if report.indexed or report.removed or store.counts_stale:
-        store.refresh_entity_counts()
-    return report
+        yield item, digest
 
 
 def _flush(store: Store, batch: list, report: Report) -> None:
@@ -124,3 +151,86 @@ def _vanished(store: Store, paths: list[Path], seen: set[str], failed_files: set
             if article_id not in seen and source_file not in failed_files:
                 gone.append(article_id)
     return gone
+
+
+# --- extraction, in this process or a pool ----------------------------------------
+
+
+def extract_in_order(
+    items: Iterator[tuple[Article, str]], workers: int
+) -> Iterator[tuple[Article, str, list[Event]]]:
+    """(article, hash, events) for each (article, hash), in the order given.
+
+    A pool starts only for workers > 1 and at least PARALLEL_FROM articles, so
+    re-indexing a few changed files does not pay for starting processes.
+    """
+    items = iter(items)
+    head = list(islice(items, PARALLEL_FROM)) if workers > 1 else []
+    if workers <= 1 or len(head) < PARALLEL_FROM:
+        for article, digest in chain(head, items):
+            yield article, digest, extract_events(article)
+        return
+    yield from _extract_in_pool(chain(head, items), workers)
+
+
+def _extract_in_pool(
+    items: Iterator[tuple[Article, str]], workers: int
+) -> Iterator[tuple[Article, str, list[Event]]]:
+    in_flight: deque = deque()
+    with multiprocessing.get_context().Pool(workers) as pool:
+        for chunk in _chunks(items, CHUNK_SIZE):
+            task = pool.apply_async(_extract_chunk, ([article for article, _ in chunk],))
+            in_flight.append((chunk, task))
+            if len(in_flight) >= workers * CHUNKS_PER_WORKER:
+                yield from _unpacked(*in_flight.popleft())
+        while in_flight:
+            yield from _unpacked(*in_flight.popleft())
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _unpacked(chunk: list[tuple[Article, str]], task) -> Iterator[tuple[Article, str, list[Event]]]:
+    for (article, digest), packed in zip(chunk, task.get(), strict=True):
+        yield article, digest, unpack_events(article, packed)
+
+
+def _extract_chunk(chunk: list[Article]) -> list:
+    """Runs in a worker: the packed events of each article of a chunk."""
+    return [pack_events(article, extract_events(article)) for article in chunk]
+
+
+# A packed article is ("packed", mentions, events): each mention a plain tuple, each event
+# (start, end, granularity, value, char_start, char_end, timex, mention numbers), its text
+# being the article's text[char_start:char_end]. Events that do not fit that shape travel
+# as they are: ("events", [Event, ...]).
+
+
+def pack_events(article: Article, events: list[Event]) -> tuple:
+    """Events in a compact, cheap-to-pickle form that unpack_events turns back into equal events."""
+    numbers: dict[Mention, int] = {}
+    packed = []
+    for event in events:
+        if event.article_id != article.id or event.id is not None or \
+                event.text != article.text[event.char_start:event.char_end]:
+            return ("events", events)
+        mentions = tuple(numbers.setdefault(mention, len(numbers)) for mention in event.entities)
+        packed.append((event.start, event.end, event.granularity, event.value,
+                       event.char_start, event.char_end, event.timex, mentions))
+    return ("packed", [(m.start, m.end, m.text, m.type, m.name) for m in numbers], packed)
+
+
+def unpack_events(article: Article, packed: tuple) -> list[Event]:
+    if packed[0] == "events":
+        return packed[1]
+    _, mention_rows, event_rows = packed
+    mentions = [Mention(*row) for row in mention_rows]
+    text = article.text
+    return [
+        Event(article_id=article.id, start=start, end=end, granularity=granularity, value=value,
+              text=text[char_start:char_end], char_start=char_start, char_end=char_end, timex=timex,
+              entities=tuple(mentions[n] for n in numbers))
+        for start, end, granularity, value, char_start, char_end, timex, numbers in event_rows
+    ]
