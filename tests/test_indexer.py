@@ -7,7 +7,7 @@ from .conftest import write_article
 
 
 def test_seed_corpus_places_its_events(seed_store):
-    rows = [(e.value, e.timex, e.text) for e, _ in seed_store.events(limit=1000)]
+    rows = [(e.value, e.timex, e.text) for e, _ in seed_store.events(Filter(grouped=False), limit=1000)]
     by_text = {text: value for value, _, text in rows}
     spent = next(t for t in by_text if t.startswith("Last year, Google spent about $150 million"))
     assert by_text[spent] == "2024"
@@ -69,3 +69,15 @@ def test_filters_by_entity_on_the_seed(seed_store):
     google = seed_store.find_entity("Google")
     texts = [e.text for e, _ in seed_store.events(Filter(entity_ids=(google.id,)), limit=1000)]
     assert texts and all("Google" in text for text in texts)
+
+
+def test_seed_stories_told_by_both_articles_show_once(seed_store):
+    grouped = seed_store.events(limit=1000)
+    told_twice = {e.value: e for e, _ in grouped if e.sources == 2}
+    assert set(told_twice) == {"2025", "2025-06-14"}  # the planned $200 million, and the headlines
+    assert "$200 million" in told_twice["2025"].text
+    every = seed_store.events(Filter(grouped=False), limit=1000)
+    assert len(every) == len(grouped) + 2
+    sources = seed_store.story(told_twice["2025"])
+    assert len({source.article_id for _, source in sources}) == 2
+    assert sources[0][0].id == told_twice["2025"].id

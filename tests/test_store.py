@@ -131,7 +131,7 @@ def test_counts_left_stale_by_a_killed_run_are_refreshed(tmp_path, store):
     store.db.execute("UPDATE entities SET event_count = 0")
     store.db.conn.commit()
     index([tmp_path], store)
-    assert not store.counts_stale
+    assert not store.needs_refresh
     assert all(entity.count > 0 for entity in store.entities())
 
 
@@ -143,3 +143,62 @@ def test_a_read_only_database_is_named(tmp_path):
         assert store.count() == 1  # reading still works
         with pytest.raises(StoreError, match="read-only"):
             store.write([(article(), "h2", [event()])])
+
+
+def test_marks_survive_reindexing_and_filter(store):
+    first = event(text="Google did a thing last year.")
+    store.write([(article(), "h", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    stored = store.events()[0][0]
+    store.set_mark(stored, True)
+    store.write([(article(), "h2", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    marked = store.events(Filter(marked_only=True))
+    assert [(e.value, e.marked) for e, _ in marked] == [("2024", True)]
+    store.set_mark(marked[0][0], False)
+    assert store.events(Filter(marked_only=True)) == []
+
+
+def test_excluding_an_entity(store):
+    store.write([(article(), "h", [event(entities=("Google",)), event(entities=("Meta",), value="2023",
+                                                                        start="2023-01-01", end="2023-12-31")])])
+    store.refresh()
+    meta = store.find_entity("Meta")
+    assert [e.value for e, _ in store.events(Filter(excluded_ids=(meta.id,)))] == ["2024"]
+
+
+def test_position_of_a_date(store):
+    store.write([(article(), "h", [
+        event(value="2023", start="2023-01-01", end="2023-12-31"),
+        event(value="2024", start="2024-01-01", end="2024-12-31"),
+        event(value="2024-06-01", start="2024-06-01", end="2024-06-01", granularity="day"),
+        event(value="2024-07-09", start="2024-07-09", end="2024-07-09", granularity="day"),
+    ])])
+    assert store.position_of(Filter(), "2024", "2024-01-01") == 1
+    assert store.position_of(Filter(), "2024-07", "2024-07-01") == 3
+    assert store.position_of(Filter(), "2030", "2030-01-01") == 4
+
+
+def test_a_story_row_is_kept_when_any_of_its_events_passes_the_filter(store):
+    def told(article_id, names):
+        return Article(id=article_id, title="T", text="T\n\nx", published=DCT, path=f"/x/{article_id}"), names
+
+    a, _ = told("a", ())
+    b, _ = told("b", ())
+    store.write([
+        (a, "h", [event(article_id="a", text="Google plans to end its partnership deal.", entities=("Google",))]),
+        (b, "h", [event(article_id="b", text="Google plans to end its partnership, Meta says.",
+                        entities=("Google", "Meta"))]),
+    ])
+    store.refresh()
+    [(row, _)] = store.events()
+    assert row.sources == 2 and row.article_id == "a"
+    meta = store.find_entity("Meta")
+    [(filtered, _)] = store.events(Filter(entity_ids=(meta.id,)))
+    assert filtered.id == row.id
+    assert len(store.events(Filter(grouped=False))) == 2
+
+
+def test_filters_round_trip_through_json():
+    flt = Filter(entity_ids=(3, 4), match_all=False, search="x", excluded_ids=(9,), marked_only=True)
+    assert Filter.from_json(flt.to_json()) == flt
+    assert Filter.from_json("{not json") == Filter()
+    assert Filter.from_json('{"entity_ids": [1], "unknown": 2}') == Filter(entity_ids=(1,))

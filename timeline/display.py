@@ -31,3 +31,11 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """visible(text) folded onto one line."""
     return visible(" ".join(text.split()))
+
+
+def search_pattern(search: str) -> re.Pattern | None:
+    """What to pick out of text for a search: each of its words where a word starts, in any case."""
+    words = sorted(set(re.findall(r"\w+", search)), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)

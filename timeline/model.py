@@ -78,6 +78,8 @@ class Event:
     timex: str | None
     entities: tuple[Mention, ...] = field(default=())
     id: int | None = None  # set once stored
+    marked: bool = False  # the reader marked it (stored events only)
+    sources: int = 1  # how many articles tell this event's story (stored events only)
 
 
 @dataclass(frozen=True, slots=True)

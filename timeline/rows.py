@@ -47,7 +47,6 @@ class RowMap:
             events += group.count
         self.rows = row
         self.events = events
-        self._heading_rows = sorted(self._headings)
 
     def __len__(self) -> int:
         return self.rows
@@ -74,5 +73,6 @@ class RowMap:
             row += step
         return None
 
-    def heading_rows(self) -> list[int]:
-        return self._heading_rows
+    def group_rows(self) -> list[int]:
+        """The row of the first event under each heading."""
+        return self._group_rows

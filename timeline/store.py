@@ -9,10 +9,11 @@ so a killed indexer leaves either the old article or the new one, never half.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -20,9 +21,12 @@ import sqlite_utils
 
 from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
+from .stories import Candidate, assign_stories
 
 SCHEMA_VERSION = 1
 _BUSY_TIMEOUT_MS = 30_000
+_ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
+_MARK_MATCH = "m.article_id = e.article_id AND m.char_start = e.char_start AND m.value = e.value"
 
 
 class StoreError(Exception):
@@ -38,10 +42,27 @@ class Filter:
     search: str = ""
     date_from: str | None = None  # ISO dates; an event is kept if its period overlaps
     date_to: str | None = None
+    excluded_ids: tuple[int, ...] = ()  # events naming any of these are left out
+    marked_only: bool = False
+    grouped: bool = True  # one row per story told by several sources
 
     @property
     def is_empty(self) -> bool:
-        return not (self.entity_ids or fts_query(self.search) or self.date_from or self.date_to)
+        return not (self.entity_ids or self.excluded_ids or fts_query(self.search) or self.date_from
+                    or self.date_to or self.marked_only)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "Filter":
+        try:
+            data = json.loads(text or "{}")
+            known = {f.name for f in fields(cls)}
+            data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+            return cls(**data)
+        except (ValueError, TypeError):
+            return cls()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +184,7 @@ class Store:
                 {
                     "id": int, "article_id": str, "start": str, "end": str, "granularity": str,
                     "value": str, "text": str, "char_start": int, "char_end": int, "timex": str,
-                    "bucket": str, "granularity_rank": int,
+                    "bucket": str, "granularity_rank": int, "story": int,
                 },
                 pk="id",
                 foreign_keys=[("article_id", "articles", "id")],
@@ -185,6 +206,10 @@ class Store:
                 index_name="events_order",
             )
             db["events"].create_index(["article_id"], index_name="events_article")
+            db["events"].create_index(["story"], index_name="events_story")
+            db["events"].create_index(["value"], index_name="events_value")
+            db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
+            db["stale_values"].create({"value": str}, pk="value")
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
             db["entities"].create_index(["event_count"], index_name="entities_count")
             db["event_entities"].create_index(["entity_id", "event_id"], index_name="event_entities_entity")
@@ -227,6 +252,9 @@ class Store:
             for entity_id in {self._entity_id(m) for m in event.entities}:
                 links.append({"event_id": number, "entity_id": entity_id})
         self.db["events"].insert_all(rows, batch_size=500)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO stale_values (value) VALUES (?)", [(v,) for v in {r["value"] for r in rows}]
+        )
         self.db["event_entities"].insert_all(links, batch_size=500, ignore=True)
         return len(rows)
 
@@ -251,6 +279,10 @@ class Store:
 
     def _delete_events(self, article_ids: Sequence[str]) -> None:
         marks = ",".join("?" * len(article_ids))
+        self.db.execute(
+            f"INSERT OR IGNORE INTO stale_values SELECT DISTINCT value FROM events WHERE article_id IN ({marks})",
+            list(article_ids),
+        )
         self.db.execute(
             f"DELETE FROM event_entities WHERE event_id IN "
             f"(SELECT id FROM events WHERE article_id IN ({marks}))",
@@ -282,9 +314,44 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counts_stale', '1')")
 
     @property
-    def counts_stale(self) -> bool:
-        """Whether articles changed since entity counts were last refreshed (say, by a killed indexer)."""
+    def needs_refresh(self) -> bool:
+        """Whether articles changed since entity counts and stories were last brought up to date
+        (say, by an indexer killed in between)."""
         return self.get_meta("counts_stale") == "1"
+
+    def refresh(self) -> None:
+        """Bring what is derived from many articles up to date: entity counts and stories."""
+        self.regroup_stories()
+        self.refresh_entity_counts()
+
+    def regroup_stories(self) -> None:
+        """Find again the stories of every period whose events changed."""
+        stale = [row[0] for row in self.db.execute("SELECT value FROM stale_values")]
+        for start in range(0, len(stale), 200):
+            chunk = stale[start : start + 200]
+            with self._writing():
+                for value in chunk:
+                    self._regroup(value)
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM stale_values WHERE value IN ({marks})", chunk)
+
+    def _regroup(self, value: str) -> None:
+        rows = self.db.execute(
+            f"""SELECT e.id, e.article_id, e.text, e.story,
+                       group_concat(n.id, ' '), group_concat(n.name, char(31))
+                FROM events e LEFT JOIN event_entities x ON x.event_id = e.id
+                LEFT JOIN entities n ON n.id = x.entity_id
+                WHERE e.value = ? GROUP BY e.id ORDER BY {_ORDER}""",
+            [value],
+        ).fetchall()
+        candidates = [
+            Candidate(id, article_id, text, frozenset(int(i) for i in (ids or "").split()),
+                      tuple((names or "").split("\x1f")))
+            for id, article_id, text, _story, ids, names in rows
+        ]
+        stories = assign_stories(candidates)
+        changed = [(stories[id], id) for id, _a, _t, story, _i, _n in rows if stories[id] != story]
+        self.db.conn.executemany("UPDATE events SET story = ? WHERE id = ?", changed)
 
     @contextmanager
     def _writing(self):
@@ -321,6 +388,18 @@ class Store:
         }
 
     def _where(self, flt: Filter) -> tuple[str, list]:
+        """The WHERE clause over ``events e`` for a filter. Grouped, a story's row (its first event)
+        is kept when any of its events passes the filter."""
+        clauses, params = self._member_clauses(flt)
+        if flt.grouped:
+            if clauses:
+                inner = " AND ".join(clauses)
+                clauses = [f"e.id = e.story AND e.id IN (SELECT e.story FROM events e WHERE {inner})"]
+            else:
+                clauses = ["e.id = e.story"]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _member_clauses(self, flt: Filter) -> tuple[list[str], list]:
         clauses, params = [], []
         if flt.entity_ids:
             marks = ",".join("?" * len(flt.entity_ids))
@@ -332,6 +411,10 @@ class Store:
             else:
                 clauses.append(f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
             params.extend(flt.entity_ids)
+        if flt.excluded_ids:
+            marks = ",".join("?" * len(flt.excluded_ids))
+            clauses.append(f"e.id NOT IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
+            params.extend(flt.excluded_ids)
         query = fts_query(flt.search)
         if query:
             clauses.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
@@ -342,10 +425,12 @@ class Store:
         if flt.date_to:
             clauses.append("e.start <= ?")
             params.append(flt.date_to)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        if flt.marked_only:
+            clauses.append(f"EXISTS (SELECT 1 FROM marks m WHERE {_MARK_MATCH})")
+        return clauses, params
 
     def groups(self, flt: Filter = Filter()) -> list[Group]:
-        """The headings of the filtered timeline in order, each with how many events it holds."""
+        """The headings of the filtered timeline in order, each with how many rows it holds."""
         where, params = self._where(flt)
         rows = self.db.execute(
             f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
@@ -361,17 +446,45 @@ class Store:
     ) -> Iterator[tuple[Event, Source]]:
         where, params = self._where(flt)
         cursor = self.db.execute(
-            f"""SELECT e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text,
-                       e.char_start, e.char_end, e.timex, a.title, a.published, a.source, a.url
-                FROM (SELECT * FROM events e{where}
-                      ORDER BY bucket, start, granularity_rank, article_id, char_start, id
-                      LIMIT ? OFFSET ?) e
+            f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
+                       (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}),
+                       (SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)
+                FROM (SELECT * FROM events e{where} ORDER BY {_ORDER} LIMIT ? OFFSET ?) e
                 JOIN articles a ON a.id = e.article_id
-                ORDER BY e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id""",
+                ORDER BY {_ORDER}""",
             [*params, limit, offset],
         )
         for row in cursor:
-            yield _event_from_row(row), Source(row[1], row[10], row[11], row[12], row[13])
+            yield _event_from_row(row), Source(row[1], *row[10:14])
+
+    def story(self, event: Event) -> list[tuple[Event, Source]]:
+        """Every source's telling of the event's story, the event's own first."""
+        cursor = self.db.execute(
+            f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url, 0, 1
+                FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE e.story = (SELECT story FROM events WHERE id = ?) ORDER BY e.id = ? DESC, {_ORDER}""",
+            [event.id, event.id],
+        )
+        return [(_event_from_row(row), Source(row[1], *row[10:14])) for row in cursor]
+
+    def set_mark(self, event: Event, marked: bool) -> None:
+        """Mark or unmark an event; marks outlive re-indexing while the sentence stays put."""
+        key = [event.article_id, event.char_start, event.value]
+        with self._writing():
+            if marked:
+                self.db.execute("INSERT OR IGNORE INTO marks (article_id, char_start, value) VALUES (?, ?, ?)", key)
+            else:
+                self.db.execute("DELETE FROM marks WHERE article_id = ? AND char_start = ? AND value = ?", key)
+
+    def position_of(self, flt: Filter, bucket: str, start: str) -> int:
+        """How many rows of the filtered timeline come before the first one at or after (bucket, start)."""
+        where, params = self._where(flt)
+        joiner = " AND " if where else " WHERE "
+        row = self.db.execute(
+            f"SELECT count(*) FROM events e{where}{joiner}(e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
+            [*params, bucket, bucket, start],
+        ).fetchone()
+        return row[0]
 
     def count(self, flt: Filter = Filter()) -> int:
         return sum(group.count for group in self.groups(flt))
@@ -489,11 +602,15 @@ def _event_row(number: int, event: Event) -> dict:
         "timex": event.timex,
         "bucket": bucket_of(event.start, event.granularity),
         "granularity_rank": RANK[event.granularity],
+        "story": number,
     }
+
+
+_EVENT_COLUMNS = "e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text, e.char_start, e.char_end, e.timex"
 
 
 def _event_from_row(row) -> Event:
     return Event(
         id=row[0], article_id=row[1], start=row[2], end=row[3], granularity=row[4], value=row[5],
-        text=row[6], char_start=row[7], char_end=row[8], timex=row[9],
+        text=row[6], char_start=row[7], char_end=row[8], timex=row[9], marked=bool(row[14]), sources=row[15],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
 from rich.segment import Segment
@@ -14,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .display import one_line
+from .display import one_line, search_pattern
 from .model import Event, Source
 from .periods import FINE, describe
 from .rows import Heading, RowMap
@@ -52,6 +53,7 @@ class TimelineView(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {
         "timeline--year", "timeline--month", "timeline--date", "timeline--cursor", "timeline--empty",
+        "timeline--mark", "timeline--match",
     }
     DEFAULT_CSS = """
     TimelineView { background: $surface; }
@@ -61,6 +63,8 @@ class TimelineView(ScrollView, can_focus=True):
     TimelineView > .timeline--cursor { background: $block-cursor-blurred-background; }
     TimelineView:focus > .timeline--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     TimelineView > .timeline--empty { color: $text-muted; text-style: italic; }
+    TimelineView > .timeline--mark { color: $text-warning; }
+    TimelineView > .timeline--match { text-style: bold underline; color: $text-warning; }
     """
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
@@ -148,17 +152,34 @@ class TimelineView(ScrollView, can_focus=True):
         indent = "    " if event.granularity in FINE else "  "
         label = date_label(event)[: DATE_WIDTH - len(indent)].ljust(DATE_WIDTH - len(indent))
         line_style = self.get_component_rich_style("timeline--cursor") if is_cursor else base
-        date_style = line_style if is_cursor else self.get_component_rich_style("timeline--date")
-        room = max(width - 1 - DATE_WIDTH - 1, 1)
+        date_style = line_style if is_cursor else line_style + self.get_component_rich_style("timeline--date")
+        mark_style = line_style + self.get_component_rich_style("timeline--mark")
+        suffix = f"  {event.sources} sources" if event.sources > 1 else ""
+        room = max(width - 1 - DATE_WIDTH - 1 - len(suffix), 1)
         text = one_line(event.text)
         if len(text) > room:
             text = text[: room - 1] + "…"
         segments = [
-            Segment(" " + indent, line_style),
+            Segment("●" if event.marked else " ", mark_style),
+            Segment(indent, line_style),
             Segment(label + " ", date_style),
-            Segment(text, line_style),
+            *self._highlighted(text, line_style),
+            Segment(suffix, date_style),
         ]
         return Strip(segments).adjust_cell_length(width, line_style)
+
+    def _highlighted(self, text: str, style: Style) -> list[Segment]:
+        """text as segments, the search's words picked out."""
+        pattern = search_pattern(self.filter.search)
+        if pattern is None:
+            return [Segment(text, style)]
+        match_style = style + self.get_component_rich_style("timeline--match")
+        segments, last = [], 0
+        for match in pattern.finditer(text):
+            segments += [Segment(text[last : match.start()], style), Segment(match.group(), match_style)]
+            last = match.end()
+        segments.append(Segment(text[last:], style))
+        return segments
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
@@ -211,6 +232,28 @@ class TimelineView(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False)
         else:
             self.move_to(len(self.rows) - 1, -1)
+
+    def action_heading(self, step: int) -> None:
+        """Move to the first event under the next heading (step 1), or the current or previous one (-1)."""
+        starts = self.rows.group_rows()
+        if step > 0:
+            index = bisect_right(starts, self.cursor_row)
+        else:
+            index = bisect_left(starts, self.cursor_row) - 1
+        if 0 <= index < len(starts):
+            self.move_to(starts[index])
+            self.scroll_to(y=self._top_with_heading(self.cursor_row), animate=False)
+
+    def go_to_position(self, position: int) -> None:
+        """Put the cursor on the event at a timeline position, its headings in view at the top."""
+        if self.rows.events:
+            self.move_to(self.rows.row_of(min(max(position, 0), self.rows.events - 1)))
+            self.scroll_to(y=self._top_with_heading(self.cursor_row), animate=False)
+
+    def forget_rows(self) -> None:
+        """Fetch every row again (after marking, say) without moving."""
+        self._pages.clear()
+        self.refresh()
 
     def on_click(self, event: Click) -> None:
         row = int(self.scroll_offset.y) + event.y

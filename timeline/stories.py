@@ -1,0 +1,104 @@
+"""Stories: the same dated fact told by several articles, found so the timeline shows it once.
+
+Two events are one story when they come from different articles, name the
+same period (callers only ever compare events of one TIMEX3 value), share an
+entity (or neither names any), and share enough wording: at least two content
+words, making up at least 30% of the shorter sentence's content words. Names,
+time words and function words are not content; case is ignored, so a Title
+Case headline compares with a sentence. Stories are the
+connected groups of such pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+MIN_SHARED = 2
+MIN_OVERLAP = 0.3
+TOO_COMMON = 200  # a word in more events than this of one period says nothing about any pair
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d.,]*")
+_NOT_CONTENT = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more most
+    my no nor not now of off on once only or other our out over own same she should so some such than
+    that the their them then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your said says say according
+    told reported report reports per cent percent
+    year years month months week weeks day days today yesterday tomorrow ago last next earlier later
+    recent recently january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday quarter season spring summer
+    autumn fall winter""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One event as the grouping sees it."""
+
+    id: int
+    article_id: str
+    text: str
+    entity_ids: frozenset[int]
+    entity_names: tuple[str, ...] = ()
+
+
+def content_words(text: str, names: Sequence[str] = ()) -> frozenset[str]:
+    """The words that carry a sentence's content, stemmed to five letters, and its numbers;
+    never the words of the entities' names, which the entity test already compares."""
+    skip = {word.lower() for name in names for word in _WORD.findall(name)}
+    words = set()
+    for match in _WORD.finditer(text):
+        word = match.group().lower().replace("’", "'").removesuffix("'s")
+        if word[0].isdigit():
+            words.add(word.rstrip(".,"))
+        elif len(word) > 2 and word not in _NOT_CONTENT and word not in skip:
+            words.add(word[:5])
+    return frozenset(words)
+
+
+def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
+    """Each event's story: the id of the first event (in the order given) of its group."""
+    words = [content_words(e.text, e.entity_names) for e in events]
+    parent = list(range(len(events)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _candidate_pairs(words):
+        if _same_story(events[i], events[j], words[i], words[j]):
+            a, b = root(i), root(j)
+            parent[max(a, b)] = min(a, b)
+    return {event.id: events[root(i)].id for i, event in enumerate(events)}
+
+
+def _candidate_pairs(words: Sequence[frozenset[str]]):
+    """Pairs of events sharing at least MIN_SHARED informative words."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, bag in enumerate(words):
+        for word in bag:
+            postings[word].append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in postings.values():
+        if len(members) > TOO_COMMON:
+            continue
+        for position, i in enumerate(members):
+            for j in members[position + 1 :]:
+                shared[(i, j)] += 1
+    return [pair for pair, count in shared.items() if count >= MIN_SHARED]
+
+
+def _same_story(a: Candidate, b: Candidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+    if a.article_id == b.article_id:
+        return False
+    if (a.entity_ids or b.entity_ids) and not a.entity_ids & b.entity_ids:
+        return False
+    common = len(words_a & words_b)
+    return common >= MIN_SHARED and common >= MIN_OVERLAP * min(len(words_a), len(words_b))
