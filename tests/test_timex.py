@@ -218,6 +218,48 @@ def test_year_ago_in_quarterly_report_is_that_quarter():
     assert value_of(text, "a year ago", dt.date(1989, 10, 27)) == ("DATE", "1988-Q3")
 
 
+def test_later_that_year_follows_the_last_date():
+    text = "He fled to Florida in June 1998 and returned to Cuba later that year."
+    assert value_of(text, "later that year", dt.date(2000, 1, 28)) == ("DATE", "1998")
+
+
+def test_the_following_month_after_a_month():
+    text = "The offer came in March 2011. The following month, the board accepted it."
+    assert value_of(text, "The following month") == ("DATE", "2011-04")
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The dividend is payable Jan. 2 to holders of record.", "Jan. 2", ("DATE", "2026-01-02")),
+        ("The board said it would extend the offer to Nov. 20.", "Nov. 20", ("DATE", "2025-11-20")),
+        ("He was shot on Oct. 23 at his home.", "Oct. 23", ("DATE", "2024-10-23")),
+        ("The deal closed on June 2.", "June 2", ("DATE", "2025-06-02")),
+        ("They signed it on July 3, officials said.", "July 3", ("DATE", "2025-07-03")),
+    ],
+)
+def test_day_without_year(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a 44-year-old protester", "Mr. Reupke, 52 years old, resigned", "Iraq imports about three-quarters of its food"],
+)
+def test_ages_and_fractions_are_not_durations(text):
+    assert found(text) == []
+
+
+def test_rate_after_an_amount_is_a_set():
+    assert value_of("It would save $500 million a year in costs.", "a year") == ("SET", "P1Y")
+
+
+def test_dateline_is_a_date():
+    assert found("WASHINGTON, August 11 (Xinhua) -- The minister spoke.", dt.date(1998, 8, 12)) == [
+        ("August 11", "DATE", "1998-08-11")
+    ]
+
+
 def test_datetime_dct_is_accepted():
     assert value_of("Prices rose yesterday.", "yesterday", dt.datetime(2025, 6, 14, 9, 30)) == ("DATE", "2025-06-13")
 

@@ -89,7 +89,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         timex_type, value, end = result
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
-    return _resolve_year_ago(found)
+    return _resolve_anaphora(_resolve_year_ago(found), anchor)
 
 
 # ---------------------------------------------------------------------------
@@ -572,6 +572,8 @@ def _norm_duration(m: re.Match, c: Context):
         return None  # "a quarter of", "a second term"
     if m.group(0).lower().endswith("old"):
         return None  # ages: "a 44-year-old protester"
+    if unit == "Q" and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
+        return None  # fractions: "three-quarters of its food"
     amount = parse_number(number_text)
     direction = _key(m["dir"])
     if not direction:
@@ -751,6 +753,50 @@ def _nearest_quarter(quarters: list[tuple[int, int, re.Match]], timex: Timex) ->
         return before[-1]
     after = [match for start, end, match in quarters if start >= timex.end and start - timex.end < _QUARTER_REACH // 2]
     return after[0] if after else None
+
+
+_ANAPHORA = "ANAPHORA"
+_ANAPHORIC_SHIFT = {"that": 0, "the following": 1, "the previous": -1, "the prior": -1}
+_GRANULARITY = {"D": 10, "M": 7, "Y": 4}
+
+
+def _norm_anaphoric_period(m: re.Match, c: Context):
+    """'later that year', 'the following month': placed after the date the text last gave."""
+    unit = UNIT_CODES[_key(m["unit"])]
+    if unit == "Q":
+        return None
+    return "DATE", f"{_ANAPHORA} {unit} {_ANAPHORIC_SHIFT[_key(m['rel'])]}"
+
+
+_ANCHOR_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?")
+
+
+def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
+    """Give 'that year', 'the following month'... the value of the last date before them, shifted."""
+    anchor = _iso_date(dct)
+    resolved = []
+    for timex in found:
+        if timex.value.startswith(_ANAPHORA):
+            _, unit, shift = timex.value.split()
+            timex = Timex(timex.start, timex.end, timex.text, "DATE", _shift_anchor(anchor, dct, unit, int(shift)))
+        elif timex.type in ("DATE", "TIME") and (match := _ANCHOR_VALUE.match(timex.value)):
+            anchor = match.group(0)
+        resolved.append(timex)
+    return resolved
+
+
+def _shift_anchor(anchor: str, dct: dt.date, unit: str, shift: int) -> str:
+    """The anchor moved by shift units; an anchor coarser than the unit keeps its own granularity."""
+    granularity = {4: "Y", 7: "M", 10: "D"}[len(anchor)]
+    if len(anchor) < _GRANULARITY[unit]:
+        unit = granularity
+    year = int(anchor[:4])
+    month = int(anchor[5:7]) if len(anchor) >= 7 else 1
+    day = int(anchor[8:10]) if len(anchor) >= 10 else 1
+    try:
+        return _shift(dt.date(year, month, day), unit, shift)
+    except (ValueError, OverflowError):
+        return _iso_year(dct.year)
 
 
 def _norm_year_ago(m: re.Match, c: Context):

@@ -274,6 +274,8 @@ RULES: list[tuple[str, str]] = [
     ("year_ago",
      r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"),
     ("year_period", rf"the\s+(?P<year>{YEAR4})\s+(?:quarter|period)(?!s)"),
+    ("anaphoric_period",
+     rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
@@ -357,6 +359,7 @@ RULE_FIRST_WORDS = {
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year",
     "year_period": "the",
+    "anaphoric_period": f"{_EDGE_WORDS} that the",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
     "weekday_set": f"every each {_WEEKDAY_WORDS}",
@@ -410,7 +413,7 @@ def _trie_node(node: dict, ignore_case: bool) -> str:
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same comparable corresponding day year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding prior day days weeks months hours minutes year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)
