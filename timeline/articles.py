@@ -3,6 +3,7 @@
 ``read(paths)`` yields an :class:`Article` for every good article and a
 :class:`Problem` (a one-line reason naming the file and line) for everything
 it had to pass over, so a caller can index what is good and report the rest.
+Nothing a file holds can make it raise: every file is one of the two.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from markdown_it import MarkdownIt
 
@@ -24,10 +26,17 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 KNOWN_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES
 FALLBACK_ENCODING = "cp1252"  # what mis-saved news text nearly always is; latin-1 if even that fails
+# The longest news articles are a few hundred kilobytes; tagging runs at roughly
+# 200 KB a second, so a bigger "article" is a dump or a mistake that would stall indexing.
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+_SNIFF_BYTES = 8192
 
 _markdown = MarkdownIt("commonmark")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d?$")  # YAML's `key: |` and `key: >`: the value is on the lines below
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL and lone surrogates: SQLite cannot hold them as text
+_TEXT_FIELDS = ("title", "source", "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,60 +53,147 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+class _Skip(Exception):
+    """A file that cannot be read as articles at all; the message is the reason."""
+
+
 def read(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Problem]:
-    """Every article in the given files and directories (read recursively)."""
+    """Every article in the given files and directories (read recursively).
+
+    A file reached twice (named twice, or through a symlink) is read once.
+    """
     seen_ids: set[str] = set()
+    files_read: set[str] = set()
     for path in paths:
-        for item in _read_path(Path(path)):
+        for item in _read_path(Path(path), files_read):
             if isinstance(item, Article):
                 if item.id in seen_ids:
-                    yield Problem(item.path or item.id, f"duplicate article id {item.id!r}, kept the first")
+                    file, line = split_location(item.path or item.id)
+                    yield Problem(file, f"duplicate article id {item.id!r}, kept the first", line=line)
                     continue
                 seen_ids.add(item.id)
             yield item
 
 
+def split_location(location: str) -> tuple[str, int | None]:
+    """An article's stored path (``file`` or ``file#line``) as file and line."""
+    file, _, line = location.partition("#")
+    return file, int(line) if line.isdigit() else None
+
+
+def real_path(path: Path) -> str:
+    """The absolute path with symlinks resolved; never raises (a symlink loop stays as it is)."""
+    return os.path.realpath(path)
+
+
 def files_under(root: Path) -> Iterator[Path]:
-    """Article files below a directory, in a stable order, each real file once (no symlink loops)."""
+    """Article files below a directory, in a stable order, each real folder visited once."""
+    for item in walk(root):
+        if isinstance(item, Path):
+            yield item
+
+
+def walk(root: Path) -> Iterator[Path | Problem]:
+    """Article files below a directory, and a Problem for every folder that could not be listed.
+
+    Symlinks are followed but each real folder is visited once, so symlink loops end.
+    """
+    errors: list[OSError] = []
     seen: set[tuple[int, int]] = set()
-    for folder, dirs, names in os.walk(root, followlinks=True):
-        stat = os.stat(folder)
-        if (stat.st_dev, stat.st_ino) in seen:
+    for folder, dirs, names in os.walk(root, followlinks=True, onerror=errors.append):
+        yield from _folder_problems(errors)
+        try:
+            identity = os.stat(folder)
+        except OSError as error:
+            yield Problem(folder, f"cannot read folder: {error.strerror or error}")
             dirs[:] = []
             continue
-        seen.add((stat.st_dev, stat.st_ino))
+        if (identity.st_dev, identity.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((identity.st_dev, identity.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES:
                 yield Path(folder, name)
+    yield from _folder_problems(errors)
 
 
-def _read_path(path: Path) -> Iterator[Article | Problem]:
-    if path.is_dir():
-        for file in files_under(path):
-            yield from _read_file(file)
-    elif path.exists():
-        yield from _read_file(path)
-    else:
-        yield Problem(str(path), "no such file or directory")
+def _folder_problems(errors: list[OSError]) -> Iterator[Problem]:
+    while errors:
+        error = errors.pop(0)
+        yield Problem(str(error.filename), f"cannot read folder: {error.strerror or error}")
 
 
-def _read_file(path: Path) -> Iterator[Article | Problem]:
+def _read_path(path: Path, files_read: set[str]) -> Iterator[Article | Problem]:
     try:
-        data = path.read_bytes()
-    except OSError as error:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            yield Problem(str(path), "broken symbolic link")
+        else:
+            yield Problem(str(path), "no such file or directory")
+        return
+    except OSError as error:  # a symlink loop, a folder we may not enter...
         yield Problem(str(path), f"cannot read: {error.strerror or error}")
         return
-    if b"\x00" in data[:8192]:
-        yield Problem(str(path), "binary file, not text")
-        return
-    text, encoding = decode(data)
-    if encoding != "utf-8":
-        yield Problem(str(path), f"not UTF-8, read as {encoding}", fatal=False)
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _read_jsonl(path, text)
+    if stat.S_ISDIR(mode):
+        for item in walk(path):
+            yield from _read_file(item, files_read) if isinstance(item, Path) else (item,)
     else:
-        yield from _read_document(path, text)
+        yield from _read_file(path, files_read)
+
+
+def _read_file(path: Path, files_read: set[str]) -> Iterator[Article | Problem]:
+    identity = real_path(path)
+    if identity in files_read:
+        return
+    files_read.add(identity)
+    try:
+        with _open_regular_file(path) as stream:
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                yield from _read_jsonl(path, stream)
+            else:
+                yield from _read_document(path, _document_bytes(stream))
+    except _Skip as skip:
+        yield Problem(str(path), str(skip))
+    except OSError as error:
+        yield Problem(str(path), f"cannot read: {error.strerror or error}")
+
+
+def _open_regular_file(path: Path) -> BinaryIO:
+    """The file opened for reading; anything but a regular file (a FIFO that would block
+    forever, a device, a folder) is refused without reading from it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Skip(f"not a regular file ({_kind_of(mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind_of(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _document_bytes(stream: BinaryIO) -> bytes:
+    data = stream.read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        size = max(os.fstat(stream.fileno()).st_size, len(data))
+        raise _Skip(f"too large for an article ({_megabytes(size)}; the limit is {_megabytes(MAX_ARTICLE_BYTES)})")
+    if b"\x00" in data:
+        raise _Skip("binary file, not text")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -110,41 +206,95 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
-def _read_document(path: Path, text: str) -> Iterator[Article | Problem]:
+def _read_document(path: Path, data: bytes) -> Iterator[Article | Problem]:
+    text, encoding = decode(data)
+    if encoding != "utf-8":
+        yield Problem(str(path), f"not UTF-8, read as {encoding}", fatal=False)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body, trouble = split_front_matter(text)
     if trouble:
         yield Problem(str(path), trouble, fatal=False)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         body = markdown_to_text(body)
-    yield from _article(
-        path=path,
-        article_id=str(path.resolve()),
-        fields=meta,
-        body=body,
-        line=None,
-    )
+    yield from _article(path=path, article_id=real_path(path), fields=meta, body=body, line=None)
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Article | Problem]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
+    if b"\x00" in stream.read(_SNIFF_BYTES):
+        raise _Skip("binary file, not text")
+    stream.seek(0)
+    found_any = warned_encoding = False
+    for number, raw in _numbered_lines(stream):
+        if raw is None:
+            found_any = True
+            yield Problem(str(path), f"line too long for an article (over {_megabytes(MAX_ARTICLE_BYTES)})", line=number)
+            continue
+        line, encoding = decode(raw)
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Problem(str(path), f"not valid JSON ({error.msg})", line=number)
-            continue
-        if not isinstance(record, dict):
-            yield Problem(str(path), "a JSON line must be an object", line=number)
-            continue
-        body = record.get("text")
-        if not isinstance(body, str):
-            yield Problem(str(path), "no \"text\" string", line=number)
-            continue
-        fields = {k: v for k, v in record.items() if k != "text"}
-        article_id = _text_field(fields.get("id")) or f"{path.resolve()}#{number}"
-        yield from _article(path=path, article_id=article_id, fields=fields, body=body, line=number)
+        found_any = True
+        if encoding != "utf-8" and not warned_encoding:
+            warned_encoding = True
+            yield Problem(str(path), f"not UTF-8, read as {encoding} (from this line on)", line=number, fatal=False)
+        yield from _jsonl_article(path, line, number)
+    if not found_any:
+        yield Problem(str(path), "empty file, nothing to index")
+
+
+def _numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """Each line of a stream with its number; None for a line too long to be an article,
+    which is skipped without holding it in memory."""
+    number = 0
+    while raw := stream.readline(MAX_ARTICLE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_ARTICLE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, raw
+
+
+def _jsonl_article(path: Path, line: str, number: int) -> Iterator[Article | Problem]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        yield Problem(str(path), f"not valid JSON ({error.msg})", line=number)
+        return
+    except (ValueError, RecursionError):  # a number too long to convert, nesting too deep
+        yield Problem(str(path), "not valid JSON (too deeply nested or a number too long)", line=number)
+        return
+    if not isinstance(record, dict):
+        yield Problem(str(path), "a JSON line must be an object", line=number)
+        return
+    body = record.get("text")
+    if not isinstance(body, str):
+        yield Problem(str(path), f"no \"text\" string ({_json_kind(body)})", line=number)
+        return
+    fields = {k: v for k, v in record.items() if k != "text"}
+    for key in ("id", *_TEXT_FIELDS):
+        value = fields.get(key)
+        if value is not None and _text_field(value) is None and not (isinstance(value, str)):
+            instead = "used the file and line instead" if key == "id" else "ignored"
+            yield Problem(str(path), f"\"{key}\" is {_json_kind(value)}, not text; {instead}", line=number, fatal=False)
+    body, replaced = _storable(body)
+    if replaced:
+        yield Problem(str(path), f"{replaced} character(s) that cannot be stored (NUL, lone surrogates) "
+                      "replaced by \ufffd", line=number, fatal=False)
+    article_id = _text_field(fields.get("id")) or f"{real_path(path)}#{number}"
+    yield from _article(path=path, article_id=article_id, fields=fields, body=body, line=number)
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "missing or null"
+    kinds = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object", str: "text"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _storable(text: str) -> tuple[str, int]:
+    """text with every character SQLite cannot store as text replaced by U+FFFD, and how many there were."""
+    return _UNSTORABLE.subn("\ufffd", text)
 
 
 def _article(
@@ -168,18 +318,21 @@ def _article(
         published_guessed=guessed,
         source=_text_field(fields.get("source")),
         url=_text_field(fields.get("url")),
-        path=str(path.resolve()) + (f"#{line}" if line else ""),
+        path=real_path(path) + (f"#{line}" if line else ""),
     )
 
 
 def _publication_date(path: Path, fields: dict) -> tuple[dt.date, bool, str | None]:
     """The date the article was published, whether it is a guess, and what went wrong."""
-    raw = fields.get("published", fields.get("date"))
-    if raw is not None:
+    raw = fields.get("published")
+    if raw is None or raw == "":
+        raw = fields.get("date")
+    if raw is not None and raw != "":
         parsed = parse_date(raw)
         if parsed is not None:
             return parsed, False, None
-        trouble = f"publication date {str(raw)[:40]!r} is not a date; using the file's time as a guess"
+        shown = _storable(" ".join(str(raw).split()))[0][:40]
+        trouble = f"publication date {shown!r} is not a date; using the file's time as a guess"
     else:
         trouble = "no publication date; using the file's time as a guess"
     try:
@@ -204,17 +357,24 @@ def parse_date(raw: object) -> dt.date | None:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
         except ValueError:
             return None
+    if not re.search(r"\d", raw):
+        return None  # every written date with day, month and year has a number in it
     import dateparser  # slow to import; only reached for unusual forms
 
-    parsed = dateparser.parse(raw, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    try:
+        parsed = dateparser.parse(raw, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    except Exception:  # dateparser raises on some odd inputs (overflowing numbers, stray unicode)
+        return None
     return parsed.date() if parsed else None
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
-    """Front matter fields, the body, and a reason when the front matter was unusable.
+    """Front matter fields, the body, and a reason when the front matter was (partly) unusable.
 
     Front matter is the flat ``key: value`` form between ``---`` lines at the top
-    (values may be quoted). A block that never closes is left in the body.
+    (values may be quoted; an indented line continues the value above it). A
+    block that never closes is left in the body; a list or mapping where text
+    belongs is ignored.
     """
     if not text.startswith("---\n"):
         return {}, text, None
@@ -223,18 +383,46 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
         return {}, text, "front matter is never closed; read the whole file as the article"
     block = text[4 : 4 + closing.start()]
     body = text[4 + closing.end() :].lstrip("\n")
-    fields: dict[str, str] = {}
+    fields, troubles = _front_matter_fields(block)
+    return fields, body, "; ".join(troubles) or None
+
+
+def _front_matter_fields(block: str) -> tuple[dict[str, str], list[str]]:
+    raw: dict[str, list[str]] = {}
+    key = None
     bad = 0
-    for raw_line in block.splitlines():
-        if not raw_line.strip() or raw_line.lstrip().startswith("#"):
+    for line in block.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
-        match = _FRONT_MATTER_LINE.match(raw_line)
+        if line[0] in " \t" and key is not None:
+            raw[key].append(line.strip())
+            continue
+        match = _FRONT_MATTER_LINE.match(line)
         if match is None:
             bad += 1
+            key = None
             continue
-        fields[match[1].lower()] = _unquote(match[2])
-    trouble = f"{bad} front matter line(s) are not 'key: value' and were ignored" if bad else None
-    return fields, body, trouble
+        key = match[1].lower()
+        raw[key] = [] if _BLOCK_SCALAR.match(match[2]) else [match[2]]
+    troubles = [f"{bad} front matter line(s) are not 'key: value' and were ignored"] if bad else []
+    fields: dict[str, str] = {}
+    for key, parts in raw.items():
+        value = " ".join(part for part in parts if part)
+        kind = _collection_kind(value)
+        if kind:
+            troubles.append(f"front matter {key!r} is {kind}, not text; ignored")
+            continue
+        fields[key] = _unquote(value)
+    return fields, troubles
+
+
+def _collection_kind(value: str) -> str | None:
+    """'a list' or 'a mapping' for a YAML flow collection like [1, 2] or {a: 1}."""
+    if value.startswith("[") and value.endswith("]"):
+        return "a list"
+    if value.startswith("{") and value.endswith("}"):
+        return "a mapping"
+    return None
 
 
 def _unquote(value: str) -> str:
@@ -245,13 +433,13 @@ def _unquote(value: str) -> str:
 
 def _text_field(value: object) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = " ".join(str(value).split())
+        text = " ".join(_storable(str(value))[0].split())
         return text or None
     return None
 
 
 def first_line(text: str) -> str:
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.strip():
             return " ".join(line.split())
     return ""

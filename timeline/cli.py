@@ -6,10 +6,14 @@ import datetime as dt
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
+from .display import one_line
+from .lock import LockBusy, LockUnavailable, indexer_lock
 from .store import Filter, Store, StoreError
 
 DB_ENV = "TIMELINE_DB"
@@ -39,16 +43,45 @@ db_option = click.option(
 
 
 def fail(message: str) -> None:
-    raise click.ClickException(message)
+    """Stop with a one-line error (file names and article text cannot break the line or the terminal)."""
+    raise click.ClickException(one_line(message))
+
+
+def database_path(db_path: Path | None, *, create: bool) -> Path:
+    """The database to use: --db, else the default, whose folder is made when creating."""
+    if db_path is not None:
+        return db_path
+    path = default_db()
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            fail(f"{path.parent}: cannot create the database's folder ({error.strerror or error})")
+    return path
 
 
 def open_store(db_path: Path | None, *, create: bool, read_only: bool = False) -> Store:
-    path = db_path or default_db()
-    if db_path is None and create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    path = database_path(db_path, create=create)
     try:
         return Store(path, create=create, read_only=read_only)
     except StoreError as error:
+        fail(str(error))
+
+
+@contextmanager
+def only_indexer(path: Path, *, wait: bool) -> Iterator[None]:
+    """Hold the database's indexer lock; a second indexer waits (--wait) or stops saying who holds it."""
+    if path.is_dir() or not path.parent.is_dir():
+        open_store(path, create=True)  # fails, naming what is wrong with the path, before any lock file is made
+
+    def waiting(pid: int | None) -> None:
+        holder = f"pid {pid}" if pid else "another process"
+        click.echo(f"waiting for the indexer already writing to {path} ({holder}) to finish…", err=True)
+
+    try:
+        with indexer_lock(path, wait=wait, on_wait=waiting):
+            yield
+    except (LockBusy, LockUnavailable) as error:
         fail(str(error))
 
 
@@ -72,11 +105,23 @@ def browse(db_path: Path | None) -> None:
     """Open the timeline browser (the default command)."""
     store = open_store(db_path, create=db_path is None)
     if db_path is None and store.counts()["articles"] == 0:
-        click.echo(f"First run: indexing the bundled corpus into {store.path}", err=True)
-        _run_index(store, [bundled_corpus()], strict=False, quiet=True)
+        _index_bundled_corpus(store)
     from .app import TimelineApp  # Textual loads only for the browser
 
     TimelineApp(store).run()
+
+
+def _index_bundled_corpus(store: Store) -> None:
+    """First run: index the demo corpus, unless another indexer is filling the database right now."""
+    try:
+        with indexer_lock(store.path):
+            if store.counts()["articles"] == 0:  # another first run may have finished meanwhile
+                click.echo(f"First run: indexing the bundled corpus into {store.path}", err=True)
+                _run_index(store, [bundled_corpus()], strict=False, quiet=True)
+    except LockBusy as busy:
+        click.echo(one_line(f"{busy}. Opening it as it is: press r to reload."), err=True)
+    except LockUnavailable as error:
+        fail(str(error))
 
 
 @cli.command("index")
@@ -84,14 +129,19 @@ def browse(db_path: Path | None) -> None:
 @db_option
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file or line could not be indexed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings, only the summary.")
-def index_command(paths: tuple[Path, ...], db_path: Path | None, strict: bool, quiet: bool) -> None:
+@click.option("--wait", is_flag=True, help="If another indexer is writing to the database, wait for it instead of stopping.")
+def index_command(paths: tuple[Path, ...], db_path: Path | None, strict: bool, quiet: bool, wait: bool) -> None:
     """Index articles: Markdown/text files with front matter, JSON Lines, or folders of them.
 
     Unchanged articles are skipped; changed ones replace their old events;
-    articles whose files are gone from an indexed folder are removed.
+    articles whose files are gone from an indexed folder are removed. One
+    indexer at a time writes to a database: a second one stops, saying which
+    process holds it, or waits with --wait.
     """
-    store = open_store(db_path, create=True)
-    _run_index(store, paths, strict=strict, quiet=quiet)
+    path = database_path(db_path, create=True)
+    with only_indexer(path, wait=wait):
+        store = open_store(path, create=True)
+        _run_index(store, paths, strict=strict, quiet=quiet)
 
 
 def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
@@ -117,21 +167,34 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
             progress.advance(task)
         progress.update(task, articles=progress.tasks[0].fields["articles"] + isinstance(item, reader.Article))
         if isinstance(item, reader.Problem) and not quiet:
-            console.print(("skipped " if item.fatal else "warning ") + str(item))
+            console.print(one_line(("skipped " if item.fatal else "warning ") + str(item)))
 
-    with progress:
-        task = progress.add_task("index", total=files or None, articles=0)
-        report = index(paths, store, on_article=on_article)
-    console.print(f"{report.summary()} → {store.path}")
+    try:
+        with progress:
+            task = progress.add_task("index", total=files or None, articles=0)
+            report = index(paths, store, on_article=on_article)
+    except StoreError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        console.print(f"interrupted: what was indexed so far is kept in {store.path}; run the same command again to finish")
+        sys.exit(130)
+    console.print(one_line(f"{report.summary()} → {store.path}"))
     nothing = report.indexed == 0 and report.unchanged == 0
     if report.failures and (strict or nothing):
         fail(f"{len(report.failures)} file(s) or line(s) could not be indexed" + ("" if strict else ", nothing was"))
 
 
 def _count_files(paths) -> int:
+    """How many files the progress bar counts to (the reader reports any it cannot list)."""
     from .articles import files_under
 
-    return sum(sum(1 for _ in files_under(p)) if Path(p).is_dir() else 1 for p in paths)
+    total = 0
+    for path in map(Path, paths):
+        try:
+            total += sum(1 for _ in files_under(path)) if path.is_dir() else 1
+        except OSError:
+            total += 1
+    return total
 
 
 @cli.command()
@@ -159,11 +222,25 @@ def export(db_path, entity_names, match_any, date_from, date_to, search, output)
         date_from=_period_bound(date_from, "start"), date_to=_period_bound(date_to, "end"),
     )
     if output:
-        with output.open("w", encoding="utf-8") as out:
-            count = write_export(store, flt, out)
-        click.echo(f"{count} event(s) written to {output}", err=True)
+        try:
+            with output.open("w", encoding="utf-8") as out:
+                count = write_export(store, flt, out)
+        except OSError as error:
+            fail(f"{output}: cannot write ({error.strerror or error})")
+        click.echo(one_line(f"{count} event(s) written to {output}"), err=True)
     else:
-        write_export(store, flt, sys.stdout)
+        _write_to_stdout(lambda out: write_export(store, flt, out))
+
+
+def _write_to_stdout(write) -> None:
+    """Write to standard output; a reader that stops early (`| head`) ends the command quietly."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout again at exit; let that go nowhere
+        sys.exit(141)
 
 
 def _period_bound(text: str | None, side: str) -> str | None:
@@ -199,7 +276,7 @@ def tag(timeml: bool) -> None:
             text, dct = record["text"], parse_date(record.get("dct"))
             if not isinstance(text, str) or dct is None:
                 raise ValueError("needs a \"text\" string and a \"dct\" date")
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
             click.echo(f"line {number}: {error}", err=True)
             click.echo(json.dumps({"id": _record_id(line), "error": str(error)}))
             continue
