@@ -1,0 +1,249 @@
+"""How fast the indexer turns the Reuters-21578 archive (19,043 stories) into a timeline.
+
+    python benchmarks/bench_index.py [--data /work/shared/data/reuters21578] [--workers N]
+
+Converts the SGML to JSON Lines once (cached in the temp folder), then times:
+a full index into a fresh database, a re-index of the unchanged corpus, and a
+re-index after one article changed; the peak resident memory of the indexer
+and its workers; where the time goes (read, sentences, timex, entities, the
+rest of extraction, write) on a sample run in one process; and, beside our
+per-story cost, the cost of ``dateparser.search.search_dates`` (the obvious
+off-the-shelf way to find dates in text) on 200 stories, extrapolated.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import reuters_to_jsonl  # noqa: E402
+
+from timeline import articles as reader  # noqa: E402
+from timeline import entities, sentences, timex  # noqa: E402
+from timeline.events import extract_events  # noqa: E402
+from timeline.indexer import index  # noqa: E402
+from timeline.store import Store  # noqa: E402
+
+TARGET_FULL_S = 10.0
+TARGET_REINDEX_S = 1.0
+CACHE = Path(tempfile.gettempdir()) / "timeline-bench"
+
+
+def cached_corpus(data: Path) -> Path:
+    """The archive as JSON Lines, converted once and reused while the SGML is unchanged."""
+    CACHE.mkdir(exist_ok=True)
+    target = CACHE / "reuters.jsonl"
+    newest_source = max(p.stat().st_mtime for p in data.glob("reut2-*.sgm"))
+    if not target.exists() or target.stat().st_mtime < newest_source:
+        started = time.perf_counter()
+        counts = reuters_to_jsonl.convert(data, target)
+        print(f"converted {counts['articles']:,} stories to {target} in {time.perf_counter() - started:.1f} s")
+    else:
+        print(f"reusing {target}")
+    return target
+
+
+@contextmanager
+def stopwatch(figures: dict, name: str):
+    started = time.perf_counter()
+    yield
+    figures[name] = figures.get(name, 0.0) + time.perf_counter() - started
+
+
+def peak_rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else f"over target by {value / target:.1f}x"
+
+
+def time_index(corpus: Path, db: Path, workers: int) -> tuple[float, object]:
+    with Store(db) as store:
+        started = time.perf_counter()
+        report = index([corpus], store, workers=workers)
+        return time.perf_counter() - started, report
+
+
+def change_one_article(corpus: Path) -> None:
+    """Give one story (the middle line) one more sentence, leaving every other line as it was."""
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    middle = len(lines) // 2
+    record = json.loads(lines[middle])
+    record["text"] += f"\n\nThe benchmark touched this story on {time.strftime('%d %B %Y')}."
+    lines[middle] = json.dumps(record, ensure_ascii=False) + "\n"
+    corpus.write_text("".join(lines), encoding="utf-8")
+
+
+def index_runs(corpus: Path, workers: int, folder: Path) -> tuple[float, int]:
+    """Full index, unchanged re-index, one-article re-index; returns the full time and story count."""
+    working = folder / "reuters.jsonl"
+    working.write_bytes(corpus.read_bytes())
+    db = folder / "bench.db"
+    full, report = time_index(working, db, workers)
+    print(f"full index        {full:7.2f} s  {report.summary()}  "
+          f"({report.indexed / full:,.0f} stories/s, target ≤ {TARGET_FULL_S:.0f} s: {verdict(full, TARGET_FULL_S)})")
+    again, report = time_index(working, db, workers)
+    print(f"unchanged re-index{again:7.2f} s  {report.summary()}  "
+          f"(target ≤ {TARGET_REINDEX_S:.0f} s: {verdict(again, TARGET_REINDEX_S)})")
+    change_one_article(working)
+    one, report = time_index(working, db, workers)
+    print(f"one story changed {one:7.2f} s  {report.summary()}")
+    print(f"peak RSS          {peak_rss_mb(resource.RUSAGE_SELF):7.0f} MB writer (this process), "
+          f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB largest worker; database "
+          f"{sum(p.stat().st_size for p in folder.glob('bench.db*')) / 2**20:.0f} MB")
+    return full, report.indexed + report.unchanged
+
+
+def sample_articles(corpus: Path, size: int) -> list:
+    return [item for item in islice(reader.read([corpus]), size) if isinstance(item, reader.Article)]
+
+
+def breakdown(corpus: Path, size: int, total: int, folder: Path) -> float:
+    """Stage by stage, in one process, on the first `size` stories; returns extraction s/story."""
+    figures: dict[str, float] = {}
+    with stopwatch(figures, "read (whole corpus)"):
+        stories = sum(1 for item in reader.read([corpus]) if isinstance(item, reader.Article))
+    sample = sample_articles(corpus, size)
+    extract_events(sample[0])  # models load once, outside the figures
+    for article in sample:
+        with stopwatch(figures, "sentences"):
+            list(sentences.spans(article.text))
+        with stopwatch(figures, "tag timex"):
+            timex.tag(article.text, article.published)
+        with stopwatch(figures, "entities"):
+            entities.find_mentions(article.text)
+    extracted = []
+    with stopwatch(figures, "extract_events (all)"):
+        for article in sample:
+            extracted.append((article, "sample", extract_events(article)))
+    with Store(folder / "sample.db") as store:
+        with stopwatch(figures, "write (Store.write)"):
+            for start in range(0, len(extracted), 200):
+                store.write(extracted[start:start + 200])
+        with stopwatch(figures, "refresh (counts, stories)"):
+            store.refresh()
+        with Store(folder / "prototype.db") as prototype:
+            with stopwatch(figures, "write, executemany prototype"):
+                for start in range(0, len(extracted), 200):
+                    prototype_write(prototype, extracted[start:start + 200])
+            prototype.refresh()
+            same = all(table_rows(store, table) == table_rows(prototype, table) for table in COMPARED)
+    parts = figures["sentences"] + figures["tag timex"] + figures["entities"]
+    figures["rest of extraction"] = max(figures["extract_events (all)"] - parts, 0.0)
+    scale = stories / len(sample)
+    print(f"\nwhere the time goes, one process, {len(sample):,} stories "
+          f"(per story, and extrapolated to {stories:,} stories):")
+    for name in ("read (whole corpus)", "sentences", "tag timex", "entities", "rest of extraction",
+                 "extract_events (all)", "write (Store.write)", "refresh (counts, stories)",
+                 "write, executemany prototype"):
+        seconds = figures[name]
+        if name.startswith("read"):
+            print(f"  {name:30} {seconds / stories * 1000:6.2f} ms  {seconds:7.1f} s")
+        else:
+            print(f"  {name:30} {seconds / len(sample) * 1000:6.2f} ms  {seconds * scale:7.1f} s")
+    print(f"  (the prototype writer's tables are {'identical to' if same else 'DIFFERENT from'} Store.write's)")
+    return figures["extract_events (all)"] / len(sample)
+
+
+COMPARED = ("articles", "events", "entities", "event_entities")
+
+
+def table_rows(store: Store, table: str) -> list[tuple]:
+    return list(store.db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2"))
+
+
+def prototype_write(store: Store, batch) -> int:
+    """Store.write as proposed for store.py: the same rows, sent with one executemany per table
+    and batch instead of sqlite-utils' insert_all/upsert per article (which read the schema
+    on every call), one DELETE for the batch's old events and one max(id) per batch."""
+    from timeline.store import _article_row, _event_row
+
+    conn = store.db.conn
+    with store._writing():
+        store._mark_counts_stale()
+        store._delete_events([article.id for article, _, _ in batch])
+        articles = [_article_row(article, digest) for article, digest, _ in batch]
+        conn.executemany(upsert_sql("articles", list(articles[0])), [tuple(row.values()) for row in articles])
+        next_id = (conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+        rows, links = [], []
+        for _, _, events in batch:
+            for event in events:
+                rows.append(_event_row(next_id, event))
+                links.extend((next_id, entity) for entity in sorted({store._entity_id(m) for m in event.entities}))
+                next_id += 1
+        if rows:
+            columns = list(rows[0])
+            conn.executemany(f"INSERT INTO events ({', '.join(f'[{c}]' for c in columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})", [tuple(row.values()) for row in rows])
+            if "stale_values" in store.db.table_names():
+                conn.executemany("INSERT OR IGNORE INTO stale_values (value) VALUES (?)",
+                                 [(value,) for value in {row["value"] for row in rows}])
+        conn.executemany("INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)", links)
+    return len(rows)
+
+
+def upsert_sql(table: str, columns: list[str]) -> str:
+    names = ", ".join(f"[{c}]" for c in columns)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+    return (f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}")
+
+
+def dateparser_baseline(corpus: Path, ours_per_story: float, total: int, size: int = 200) -> None:
+    from dateparser.search import search_dates
+
+    sample = sample_articles(corpus, size)
+    search_dates("warm up on 1 March 1987", languages=["en"])
+    costs = []
+    for article in sample:
+        started = time.perf_counter()
+        search_dates(article.text, languages=["en"],
+                     settings={"RELATIVE_BASE": _as_datetime(article.published)})
+        costs.append(time.perf_counter() - started)
+    mean = statistics.fmean(costs)
+    print(f"\ndateparser.search.search_dates, {len(sample)} stories (dates only, no entities, no events):")
+    print(f"  {mean * 1000:8.1f} ms/story (median {statistics.median(costs) * 1000:.1f} ms), "
+          f"{mean * total:8.0f} s for {total:,} stories, one process")
+    print(f"  timeline extract_events: {ours_per_story * 1000:.1f} ms/story, "
+          f"{ours_per_story * total:.0f} s one process ({mean / ours_per_story:.0f}x less per story)")
+
+
+def _as_datetime(day):
+    import datetime as dt
+
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("/work/shared/data/reuters21578"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sample", type=int, default=2000, help="stories in the stage-by-stage breakdown")
+    parser.add_argument("--skip-baseline", action="store_true", help="leave out the dateparser comparison")
+    args = parser.parse_args(argv)
+    corpus = cached_corpus(args.data)
+    print(f"{os.cpu_count()} CPU(s), {args.workers} worker(s)\n")
+    with tempfile.TemporaryDirectory(prefix="timeline-bench-") as folder:
+        full, total = index_runs(corpus, args.workers, Path(folder))
+        ours = breakdown(corpus, args.sample, total, Path(folder))
+    if not args.skip_baseline:
+        dateparser_baseline(corpus, ours, total)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
