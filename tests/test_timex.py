@@ -260,6 +260,33 @@ def test_dateline_is_a_date():
     ]
 
 
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Revenue rose in Q1 2025.", "Q1 2025", ("DATE", "2025-Q1")),
+        ("Sales grew in H1 2025.", "H1 2025", ("DATE", "2025-H1")),
+        ("Sales grew in the first half of 2024.", "the first half of 2024", ("DATE", "2024-H1")),
+        ("It reported FY2024 results.", "FY2024", ("DATE", "2024")),
+        ("The company grew in the 2010s.", "the 2010s", ("DATE", "201")),
+        ("Prices peaked in late 2024.", "late 2024", ("DATE", "2024")),
+        ("It will ship early next year.", "early next year", ("DATE", "2026")),
+        ("The strike lasted two-and-a-half years.", "two-and-a-half years", ("DURATION", "P2Y6M")),
+        ("The talks took a year and a half.", "a year and a half", ("DURATION", "P1Y6M")),
+        ("Shares fell in recent weeks.", "recent weeks", ("DURATION", "PXW")),
+        ("It was founded in 2015. Two years later it raised money.", "Two years later", ("DATE", "2017")),
+        ("Trading halts at 9:30 a.m. ET on Wednesday.", "9:30 a.m. ET on Wednesday", ("TIME", "2025-06-11T09:30")),
+        ("The offer expires at 5 p.m. EST, Nov. 6.", "5 p.m. EST, Nov. 6", ("TIME", "2025-11-06T17:00")),
+        ("They met in the spring of 2024.", "the spring of 2024", ("DATE", "2024-SP")),
+        ("The election is on Nov. 4, 2025.", "Nov. 4, 2025", ("DATE", "2025-11-04")),
+        ("He was born on 3 March 1990.", "3 March 1990", ("DATE", "1990-03-03")),
+        ("It rose the year-earlier quarter.", "the year-earlier quarter", ("DATE", "2024")),
+        ("Third-quarter profit fell from the year-earlier quarter.", "the year-earlier quarter", ("DATE", "2024-Q3")),
+    ],
+)
+def test_modern_news_forms(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
 def test_datetime_dct_is_accepted():
     assert value_of("Prices rose yesterday.", "yesterday", dt.datetime(2025, 6, 14, 9, 30)) == ("DATE", "2025-06-13")
 

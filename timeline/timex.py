@@ -487,7 +487,8 @@ def _norm_edge_of_period(m: re.Match, c: Context):
 def _norm_quarter(m: re.Match, c: Context):
     half = _key(m["period"]) == "half"
     if m["qnum"]:
-        quarter = int(m["qnum"].upper().replace("Q", ""))
+        half = m["qnum"].upper().startswith("H")
+        quarter = int(m["qnum"].upper().strip("QH"))
     else:
         quarter = ORDINALS[_key(m["ordinal"])]
     year_text = group(m, "year")
@@ -512,6 +513,8 @@ def _year_of_quarter(quarter: int, c: Context) -> int:
     """Year of a quarter named without one: quarters up to the DCT's are this year's
     (reports look back), later ones last year's unless the sentence looks ahead."""
     current = _quarter_of(c.dct.month)
+    if c.tense == "present":
+        return c.dct.year - 1 if quarter - current > 1 else c.dct.year
     if quarter <= current:
         return c.dct.year + 1 if c.tense == "future" and quarter < current - 1 else c.dct.year
     return c.dct.year if c.tense == "future" else c.dct.year - 1
@@ -575,6 +578,8 @@ def _norm_duration(m: re.Match, c: Context):
     if unit == "Q" and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
         return None  # fractions: "three-quarters of its food"
     amount = parse_number(number_text)
+    if amount is not None and m["half"]:
+        amount += 0.5
     direction = _key(m["dir"])
     if not direction:
         if number_text in ("a", "an") and _AFTER_AN_AMOUNT.search(c.text, max(0, c.start - 40), c.start):
@@ -586,6 +591,8 @@ def _norm_duration(m: re.Match, c: Context):
     if whole == 0:
         return None
     sign = -1 if direction in ("ago", "earlier", "back") else 1
+    if direction == "later":
+        return "DATE", f"{_ANAPHORA} {unit} {whole}"  # "two years later": after the last date given
     if unit in ("DE", "CE"):
         return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
     return "DATE", _shift(c.dct, unit, sign * whole)
@@ -757,7 +764,7 @@ def _nearest_quarter(quarters: list[tuple[int, int, re.Match]], timex: Timex) ->
 
 _ANAPHORA = "ANAPHORA"
 _ANAPHORIC_SHIFT = {"that": 0, "the following": 1, "the previous": -1, "the prior": -1}
-_GRANULARITY = {"D": 10, "M": 7, "Y": 4}
+_GRANULARITY = {"D": 10, "W": 10, "M": 7, "Q": 7, "Y": 4, "DE": 4, "CE": 4, "H": 10, "MIN": 10, "S": 10}
 
 
 def _norm_anaphoric_period(m: re.Match, c: Context):
@@ -788,6 +795,8 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
 def _shift_anchor(anchor: str, dct: dt.date, unit: str, shift: int) -> str:
     """The anchor moved by shift units; an anchor coarser than the unit keeps its own granularity."""
     granularity = {4: "Y", 7: "M", 10: "D"}[len(anchor)]
+    if unit in ("DE", "CE"):
+        unit, shift = "Y", shift * (10 if unit == "DE" else 100)
     if len(anchor) < _GRANULARITY[unit]:
         unit = granularity
     year = int(anchor[:4])

@@ -196,7 +196,7 @@ SPELLED_YEAR = (
 SPELLED_2000S = rf"two\s+thousand(?:\s+(?:and\s+)?{_WORD_0_99})?"
 NUMBER = (
     r"(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+1/2|\s*½)?"
-    rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred|{_WORD_0_99}(?:\s+and\s+a\s+half)?"
+    rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred|{_WORD_0_99}(?:[\s-]+and[\s-]+a[\s-]+half)?"
     r"|a\s+couple(?:\s+of)?|couple\s+of|a\s+dozen|dozens\s+of|hundreds\s+of|a\s+pair\s+of|half\s+an?|a\s+half|an?|a\s+single)"
 )
 VAGUE = r"(?:a\s+few|few|several|many|some|a\s+number\s+of|numerous)"
@@ -211,7 +211,7 @@ QUANTIFIER = (
 EDGE = (
     r"(?:(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder|balance|first\s+half|"
     r"second\s+half|last\s+half|early\s+part|latter\s+part|later\s+part|bulk|spring|summer|fall|autumn|winter)\s+of\s+"
-    r"|(?:early|late|mid|earlier|later)(?:\s+in)?\s+|(?:early|late|mid)-)"
+    r"|(?:early|late|mid|earlier|later)(?:\s+in)?\s+|(?:early|late|mid|end)-)"
 )
 RELATIVE = (
     r"(?:this\s+past|this\s+coming|this|last|next|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|"
@@ -267,7 +267,7 @@ RULES: list[tuple[str, str]] = [
      r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<period>quarter|half)"
      rf"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:year\s+)?(?P<year2>{YEAR4}))?"
      r"(?:\s+(?P<yearrel2>last|next|this)\s+year)?"
-     rf"|(?P<qnum>Q[1-4]|[1-4]Q)(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
+     rf"|(?P<qnum>Q[1-4]|[1-4]Q|H[12])(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
     ("anaphoric_quarter",
      r"(?P<rel>the(?:\s+(?:latest|most\s+recent|current|just[\s-]ended|recent|past|same))?|this|last|next|its(?:\s+latest)?)"
      r"\s+(?:fiscal\s+)?quarter(?!s)|(?P<rel2>the\s+(?:latest|most\s+recent))\s+period"),
@@ -289,12 +289,12 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{QUANTIFIER}\s+)?(?:(?:the|another|an\s+additional|additional|past|last|next|first|final|previous|coming|"
      r"following|latest|remaining|ensuing|preceding|initial|subsequent|entire|full|whole)\s+){0,2}"
      rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
-     rf"[\s-]+(?P<unit>{UNITS})(?:[\s-](?:old|long))?"
+     rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?"
      r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
     ("vague_period",
      r"(?:(?P<mod>recent|the\s+coming|coming|upcoming|the\s+past|past|the\s+last|the\s+next|the\s+ensuing|"
      rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
-     rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries)"
+     rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries|days|hours)"
      r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
      rf"|the\s+(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
@@ -355,7 +355,7 @@ RULE_FIRST_WORDS = {
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
-    "quarter": "this last next the its their DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4",
+    "quarter": "this last next the its their DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year",
     "year_period": "the",

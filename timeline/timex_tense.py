@@ -64,22 +64,35 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_tense(text: str, start: int, end: int) -> str:
-    """'past', 'future' or 'present' for the sentence around text[start:end]: the cue nearest the expression."""
+    """'past', 'future' or 'present' for the sentence around text[start:end]: the cue nearest the expression.
+
+    Distance is counted in words; a cue before the expression wins a tie.
+    """
     left, right = sentence_span(text, start, end)
-    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, left, right)]
-    best_distance = None
-    best = "present"
-    for index, (token, token_start, token_end) in enumerate(tokens):
-        if start <= token_start < end:
-            continue
-        distance = start - token_end if token_end <= start else token_start - end
-        if best_distance is not None and distance >= best_distance:
-            continue
-        next_token = tokens[index + 1][0].lower() if index + 1 < len(tokens) else ""
-        cue = _cue(token, next_token)
+    back_cue, back_distance = _first_cue_backwards(_TOKEN.findall(text, left, start))
+    ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right))
+    if back_cue and (not ahead_cue or back_distance <= ahead_distance):
+        return back_cue
+    return ahead_cue or "present"
+
+
+def _first_cue_backwards(tokens: list[str]) -> tuple[str | None, int]:
+    following = ""
+    for distance, token in enumerate(reversed(tokens)):
+        cue = _cue(token, following)
         if cue:
-            best_distance, best = distance, cue
-    return best
+            return cue, distance
+        following = token.lower()
+    return None, 0
+
+
+def _first_cue_forwards(tokens: list[str]) -> tuple[str | None, int]:
+    for distance, token in enumerate(tokens):
+        following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
+        cue = _cue(token, following)
+        if cue:
+            return cue, distance
+    return None, 0
 
 
 # Words right before a date that point to the future whatever the verb tense:
