@@ -48,7 +48,7 @@ _LO = "a-zß-öø-ÿ"
 _CAPITALISED = (
     rf"(?:[{_UP}]\.){{2,}}"  # U.S., U.N.
     rf"|[{_UP}]\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?"  # Scale, O'Neill, Coca-Cola, AT&T, Inc.
-    rf"|[{_LO}]+[{_UP}]\w*"  # xAI, iPhone, eBay
+    rf"|[{_LO}]{{1,3}}+[{_UP}]\w*"  # xAI, iPhone, eBay (a short, possessive prefix keeps the scan fast)
 )
 CONNECTORS = frozenset(
     "of the de del della der den van von la le du des da di dos das & for al bin".split()
@@ -97,8 +97,17 @@ def find_runs(text: str, abbreviations: frozenset[str]) -> list[Run]:
         matched = match.group()
         start = match.start()
         if " " not in matched and "." not in matched:  # the common case: one plain word
-            if matched.lower() not in CONNECTORS:
-                runs.append(_make_run(text, [matched], [start], caps_lines))
+            if matched.lower() in CONNECTORS:
+                continue
+            before = _word_before(text, start)
+            following = _AFTER.match(text, start + len(matched))
+            after = following.group(1).lower() if following else ""
+            line_start = text.rfind("\n", 0, start) + 1
+            caps = caps_lines.get(line_start)
+            if caps is None:
+                caps = caps_lines[line_start] = _is_caps_line(text, line_start)
+            run = Run([start], [start + len(matched)], [matched], before, after, before in _SENTENCE_END, caps)
+            runs.append(run)
             continue
         words = matched.split(" ")
         starts = []
@@ -326,27 +335,46 @@ class DocContext:
         self.inside = inside
 
 
+def position_features(known: str, position: str, starts_sentence: bool, caps: bool) -> list[str]:
+    """Features of a word and its place in the run; with ``word_features`` they are summed once and memoised."""
+    mode = "c" if caps else ""
+    features = [mode + "pos:" + position, mode + "pos-lx:" + position + known]
+    if starts_sentence:
+        features.append(mode + "si:" + known)
+    return features
+
+
+def run_position(i: int, count: int) -> str:
+    return "S" if count == 1 else "B" if i == 0 else "E" if i + 1 == count else "M"
+
+
 def context_features(run: Run, i: int, known: str, doc: DocContext) -> list[str]:
+    """All features of token ``i`` that do not depend on the tag before it (the builder's view)."""
+    starts_sentence = i == 0 and run.initial
+    position = run_position(i, len(run.words))
+    return position_features(known, position, starts_sentence, run.caps) + surrounding_features(
+        run, i, known, doc, position, starts_sentence
+    )
+
+
+def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position: str, starts_sentence: bool):
+    """Features from the words around token ``i`` and from the rest of the article."""
     lowers = run.lowers
     count = len(lowers)
     before = lowers[i - 1] if i else run.before
     after = lowers[i + 1] if i + 1 < count else run.after
-    mode = "c" if run.caps else ""
-    position = "S" if count == 1 else "B" if i == 0 else "E" if i + 1 == count else "M"
     features = [
         "pw:" + before,
         "nw:" + after,
-        mode + "pos:" + position,
-        mode + "pos-lx:" + position + known,
         "pw-lx:" + before + "|" + known,
         "nw-lx:" + after + "|" + known,
     ]
-    if i == 0 and run.initial:
-        features.append(mode + "si:" + known)
-        features.append(mode + "si-inside:" + ("y" if lowers[0] in doc.inside else "n") + known)
+    mode = "c" if run.caps else ""
     low = lowers[i]
+    if starts_sentence:
+        features.append(mode + "si-inside:" + ("y" if low in doc.inside else "n") + known)
     if low in doc.lower:
-        features.append(mode + "dl:" + ("si" if i == 0 and run.initial else position))
+        features.append(mode + "dl:" + ("si" if starts_sentence else position))
     if run.caps:
         features.append("dk:" + doc.known.get(low, "-"))
     elif count == 1:
@@ -399,6 +427,7 @@ def _allowed_tags(previous: str, connector: bool) -> tuple[int, ...]:
 
 _ALLOWED = {(tag, connector): _allowed_tags(tag, connector) for tag in TAGS for connector in (False, True)}
 _LANES = {key: tuple((k, _SHIFTS[k]) for k in allowed) for key, allowed in _ALLOWED.items()}
+_LANES_FIRST = _LANES["O", False]
 
 
 class EntityModel:
@@ -415,11 +444,13 @@ class EntityModel:
         self.suffixes = suffix_classes(self.lexicon)
         self._words: dict[tuple[str, bool], tuple[int, str]] = {}
 
-    def word_score(self, word: str, caps: bool) -> tuple[int, str]:
-        key = (word, caps)
+    def word_score(self, word: str, caps: bool, position: str, starts_sentence: bool) -> tuple[int, str]:
+        """Summed weights of the word's own and positional features (memoised), and its lexicon class."""
+        key = (word, caps, position, starts_sentence)
         cached = self._words.get(key)
         if cached is None:
             features, known = word_features(word, caps, self.lexicon, self.suffixes)
+            features += position_features(known, position, starts_sentence, caps)
             get = self.weights.get
             cached = (sum(get(f, 0) for f in features), known)
             if len(self._words) > 200_000:
@@ -429,18 +460,27 @@ class EntityModel:
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
         words = run.words
-        lowers = run.lowers
-        phrases = phrase_features(lowers, self.phrases) if len(words) > 1 else [()]
         get = self.weights.get
-        transitions = self.transitions
         caps = run.caps
+        if len(words) == 1:  # most runs: one word, a name or not
+            total, known = self.word_score(words[0], caps, "S", run.initial)
+            for feature in surrounding_features(run, 0, known, doc, "S", run.initial):
+                total += get(feature, 0)
+            total += self.transitions["O", caps]
+            return [TAGS[max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES_FIRST])[1]]]
+        lowers = run.lowers
+        count = len(words)
+        phrases = phrase_features(lowers, self.phrases)
+        transitions = self.transitions
         previous = "O"
         tags = []
         for i, word in enumerate(words):
-            total, known = self.word_score(word, caps)
+            position = run_position(i, count)
+            starts_sentence = i == 0 and run.initial
+            total, known = self.word_score(word, caps, position, starts_sentence)
             for feature in phrases[i]:
                 total += get(feature, 0)
-            for feature in context_features(run, i, known, doc):
+            for feature in surrounding_features(run, i, known, doc, position, starts_sentence):
                 total += get(feature, 0)
             total += transitions[previous, caps]
             best = max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES[previous, lowers[i] in CONNECTORS]])[1]
@@ -519,7 +559,11 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         if run.caps:
             caps_runs.append(run)
         else:
-            spans.extend(spans_from_tags(run, model.tag(run, doc)))
+            tags = model.tag(run, doc)
+            if len(tags) > 1:
+                spans.extend(spans_from_tags(run, tags))
+            elif tags[0] != "O":
+                spans.append((run.starts[0], run.ends[0], tags[0][2:]))
     if caps_runs:
         doc.known = doc_known_words(text, spans)
         for run in caps_runs:
