@@ -404,6 +404,8 @@ def _norm_clock(m: re.Match, c: Context):
         day = dt.date(_year_of_day(MONTHS[_key(m["month"])], int(m["day"]), c), MONTHS[_key(m["month"])], int(m["day"]))
     elif m["relday"]:
         day = c.dct + dt.timedelta(days=_DAY_OFFSETS[_key(m["relday"])])
+    else:
+        return "TIME", f"{_ANAPHORA} TIME {hour:02d}:{minute:02d}"  # on the day just mentioned, if any
     return "TIME", f"{_iso_date(day)}T{hour:02d}:{minute:02d}"
 
 
@@ -778,16 +780,28 @@ def _norm_anaphoric_period(m: re.Match, c: Context):
 _ANCHOR_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?")
 
 
+_CLOCK_REACH = 300
+
+
 def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
-    """Give 'that year', 'the following month'... the value of the last date before them, shifted."""
-    anchor = _iso_date(dct)
+    """Give 'that year', 'the following month'... the value of the last date before them, shifted.
+
+    A clock time without a day ('at 10 p.m.') is on the day mentioned just before
+    it, if one was (within a few sentences), else on the DCT.
+    """
+    anchor, anchor_end = _iso_date(dct), 0
     resolved = []
     for timex in found:
         if timex.value.startswith(_ANAPHORA):
             _, unit, shift = timex.value.split()
-            timex = Timex(timex.start, timex.end, timex.text, "DATE", _shift_anchor(anchor, dct, unit, int(shift)))
+            if unit == "TIME":
+                near = len(anchor) == 10 and timex.start - anchor_end < _CLOCK_REACH and anchor_end
+                value = f"{anchor if near else _iso_date(dct)}T{shift}"
+            else:
+                value = _shift_anchor(anchor, dct, unit, int(shift))
+            timex = Timex(timex.start, timex.end, timex.text, timex.type, value)
         elif timex.type in ("DATE", "TIME") and (match := _ANCHOR_VALUE.match(timex.value)):
-            anchor = match.group(0)
+            anchor, anchor_end = match.group(0), timex.end
         resolved.append(timex)
     return resolved
 

@@ -35,10 +35,14 @@ _NOT_PAST = frozenset("""
 need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
 interested concerned supposed proceed exceed succeed agreed
 """.split())
+# Before an -ed word, these make it a passive or an adjective ("is heard", "a still
+# unspecified date"), not a past tense.
+_NOT_BEFORE_PAST = frozenset("is are be being am a an the still very its their his her our this that".split())
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll")
 
 
-def _cue(token: str, next_token: str) -> str | None:
+def _cue(token: str, next_token: str, previous_token: str) -> str | None:
+    """The tense a word signals, given the words after and before it (lowercase)."""
     word = token.lower().replace("’", "'")
     if word in _FUTURE_WORDS or word.endswith("'ll"):
         return "future"
@@ -46,7 +50,7 @@ def _cue(token: str, next_token: str) -> str | None:
         return "future"
     if word in _PAST_WORDS:
         return "past"
-    if word.endswith("ed") and len(word) > 3 and word not in _NOT_PAST:
+    if word.endswith("ed") and len(word) > 3 and word not in _NOT_PAST and previous_token not in _NOT_BEFORE_PAST:
         return "past"
     return None
 
@@ -78,33 +82,40 @@ def sentence_tense(text: str, start: int, end: int) -> str:
 
 def _first_cue_backwards(tokens: list[str]) -> tuple[str | None, int]:
     following = ""
-    for distance, token in enumerate(reversed(tokens)):
-        cue = _cue(token, following)
+    for distance in range(len(tokens)):
+        index = len(tokens) - 1 - distance
+        previous = tokens[index - 1].lower() if index > 0 else ""
+        cue = _cue(tokens[index], following, previous)
         if cue:
             return cue, distance
-        following = token.lower()
+        following = tokens[index].lower()
     return None, 0
 
 
 def _first_cue_forwards(tokens: list[str]) -> tuple[str | None, int]:
+    previous = ""
     for distance, token in enumerate(tokens):
         following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
-        cue = _cue(token, following)
+        cue = _cue(token, following, previous)
         if cue:
             return cue, distance
+        previous = token.lower()
     return None, 0
 
 
 # Words right before a date that point to the future whatever the verb tense:
 # "payable Dec. 7", "extended to Nov. 20", "by Jan. 14", "as soon as Tuesday".
 _FUTURE_LEAD = re.compile(
-    r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|starting|beginning|due|to|"
+    r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|starting|beginning|due|"
+    r"(?:extended|postponed|delayed|moved|pushed\s+back)\s+(?:\w+\s+)?to|"
     r"as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+(?:in|on|by))\s+(?:on\s+|about\s+|around\s+)?)$",
     re.IGNORECASE,
 )
 
 
-_FUTURE_LEAD_FOR_DAYS = re.compile(r"\b(?:as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+on)\s+$", re.IGNORECASE)
+_FUTURE_LEAD_FOR_DAYS = re.compile(
+    r"(?:\b(?:as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+on)|(?<!up\s)\b(?:until|till))\s+$", re.IGNORECASE
+)
 
 
 def orientation(text: str, start: int, end: int) -> str:
