@@ -23,7 +23,7 @@ drew broke chose flew fled forgot hid laid overtook sank shot slid spoke stole s
 previously yesterday last wasn't weren't hadn't didn't
 """.split())
 _FUTURE_WORDS = frozenset("""
-will won't shall 'll would wouldn't gonna next upcoming tomorrow forecast forecasts must should scheduled
+will won't shall 'll would wouldn't gonna next upcoming tomorrow must should scheduled
 """.split())
 # Verbs that announce the future when followed by "to": "plans to", "is going to".
 _FUTURE_BEFORE_TO = frozenset("""
@@ -35,6 +35,8 @@ _NOT_PAST = frozenset("""
 need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
 interested concerned supposed proceed exceed succeed agreed
 """.split())
+# Past words that are no participle: they mark the past whatever precedes them.
+_PAST_MARKERS = frozenset("was were had did said ago earlier previously yesterday last".split())
 # Before an -ed word, these make it a passive or an adjective ("is heard", "a still
 # unspecified date"), not a past tense.
 _NOT_BEFORE_PAST = frozenset("is are be being am a an the still very its their his her our this that".split())
@@ -48,9 +50,9 @@ def _cue(token: str, next_token: str, previous_token: str) -> str | None:
         return "future"
     if word in _FUTURE_BEFORE_TO and next_token == "to":
         return "future"
-    if word in _PAST_WORDS:
-        return "past"
-    if word.endswith("ed") and len(word) > 3 and word not in _NOT_PAST and previous_token not in _NOT_BEFORE_PAST:
+    if previous_token in _NOT_BEFORE_PAST and word not in _PAST_MARKERS:
+        return None
+    if word in _PAST_WORDS or (word.endswith("ed") and len(word) > 3 and word not in _NOT_PAST):
         return "past"
     return None
 
