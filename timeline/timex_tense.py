@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 _WINDOW = 250
+# Verb cues further than this (in characters) from the expression are ignored.
+_CUE_REACH = 120
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n")
 
@@ -75,6 +77,7 @@ def sentence_tense(text: str, start: int, end: int) -> str:
     Distance is counted in words; a cue before the expression wins a tie.
     """
     left, right = sentence_span(text, start, end)
+    left, right = max(left, start - _CUE_REACH), min(right, end + _CUE_REACH)
     back_cue, back_distance = _first_cue_backwards(_TOKEN.findall(text, left, start))
     ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right))
     if back_cue and (not ahead_cue or back_distance <= ahead_distance):
