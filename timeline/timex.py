@@ -20,6 +20,7 @@ from timeline.model import Timex
 from timeline.timex_grammar import (
     DAY_PARTS,
     DECADE_WORDS,
+    DIGIT_START,
     FOLLOWERS,
     RULE_FIRST_WORDS,
     HOLIDAYS,
@@ -101,7 +102,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
 _AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-\w|[.,]\d)"
-_SPECIAL_FIRST = {"DIGIT": r"\d", "APOSTROPHE": r"['’]\d"}
+_SPECIAL_FIRST = {"DIGIT": DIGIT_START + r"\d", "APOSTROPHE": r"['’]\d"}
 
 _RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
 for _name, _ in RULES:

@@ -408,6 +408,17 @@ def _trie_node(node: dict, ignore_case: bool) -> str:
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
 
+# A number starts an expression only as a year, a clock time, a day before a
+# month, a date in digits, an amount of time units, an ordinal century or 1Q.
+DIGIT_START = (
+    r"(?=(?:1[6-9]\d\d|20\d\d)(?!\d)"
+    r"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:(?:more|additional|full|straight|consecutive|long|short|trading|"
+    rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
+    rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
+    r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)"
+    r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q)"
+)
+
 # Frequent function words start an expression only before certain words; the
 # tagger checks the next word too before trying any rule at them.
 _THE_FOLLOWERS = (
