@@ -141,7 +141,7 @@ def examples(doc: Document, lexicon, suffixes, phrases, abbrevs) -> tuple[list, 
             features = features + phrase_feats[i]
             features += E.context_features(run, i, known, context)
             static.append(features)
-        connectors = [low in E.CONNECTORS for low in lowers]
+        connectors = [E.connector_kind(low) for low in lowers]
         tags = gold_tags(run, gold, inside)
         result.append((static, tags, run.caps, connectors))
         if not run.caps and not run.initial and run.before.isalpha() and run.before.islower():
@@ -164,7 +164,7 @@ def sentence_start_variant(run: E.Run, tags, lexicon, suffixes, phrases, context
     for i, word in enumerate(words):
         features, known = E.word_features(word, False, lexicon, suffixes)
         static.append(features + phrase_feats[i] + E.context_features(variant, i, known, context))
-    connectors = [low in E.CONNECTORS for low in variant.lowers]
+    connectors = [E.connector_kind(low) for low in variant.lowers]
     return static, ["O"] + tags, False, connectors
 
 
@@ -186,7 +186,7 @@ def capitalised_common_words(doc: Document, lexicon, suffixes) -> list:
             run = E.Run([0], [len(word)], [capitalised], "", after.lower(), True, False)
             features, known = E.word_features(capitalised, False, lexicon, suffixes)
             features += E.context_features(run, 0, known, blank)
-            result.append(([features], ["O"], False, [False]))
+            result.append(([features], ["O"], False, [""]))
     return result
 
 

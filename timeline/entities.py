@@ -380,6 +380,8 @@ def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position
     elif count == 1:
         features.append("short:" + ("f" if low in doc.firsts else "") + ("l" if low in doc.lasts else ""))
     else:
+        if i + 1 < count:  # the run's last word often tells its type: Inc, Party, University, Cup
+            features.append("rl:" + lowers[-1])
         if i and doc.pairs.get(lowers[i - 1] + " " + low, 0) > 1:
             features.append("pair-before")
         if i + 1 < count and doc.pairs.get(low + " " + lowers[i + 1], 0) > 1:
@@ -413,21 +415,33 @@ def pack_weights(weights: list[int]) -> int:
     return packed
 
 
-def _allowed_tags(previous: str, connector: bool) -> tuple[int, ...]:
-    """Tag indices that may follow ``previous``: I-X only continues X; connectors never start a name."""
+def _allowed_tags(previous: str, connector: str) -> tuple[int, ...]:
+    """Tag indices that may follow ``previous``: I-X only continues X; connectors never start a name,
+    and a person's name takes only the particles of names (de, van, bin), not "of" or "&"."""
     allowed = []
     for k, tag in enumerate(TAGS):
         if tag.startswith("I-") and previous[2:] != tag[2:]:
             continue
         if connector and tag.startswith("B-"):
             continue
+        if connector in _NOT_IN_PERSON_NAMES and tag == "I-PER":
+            continue
         allowed.append(k)
     return tuple(allowed)
 
 
-_ALLOWED = {(tag, connector): _allowed_tags(tag, connector) for tag in TAGS for connector in (False, True)}
+_NOT_IN_PERSON_NAMES = frozenset(("of", "the", "for", "&", "of the"))
+_CONNECTOR_KINDS = ("", "de", "of")  # not a connector, a name particle, a phrase connector
+_ALLOWED = {(tag, kind): _allowed_tags(tag, kind) for tag in TAGS for kind in _CONNECTOR_KINDS}
 _LANES = {key: tuple((k, _SHIFTS[k]) for k in allowed) for key, allowed in _ALLOWED.items()}
-_LANES_FIRST = _LANES["O", False]
+_LANES_FIRST = _LANES["O", ""]
+
+
+def connector_kind(low: str) -> str:
+    """Which row of ``_ALLOWED`` a lowercased word uses."""
+    if low not in CONNECTORS:
+        return ""
+    return "of" if low in _NOT_IN_PERSON_NAMES else "de"
 
 
 class EntityModel:
@@ -483,7 +497,7 @@ class EntityModel:
             for feature in surrounding_features(run, i, known, doc, position, starts_sentence):
                 total += get(feature, 0)
             total += transitions[previous, caps]
-            best = max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES[previous, lowers[i] in CONNECTORS]])[1]
+            best = max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES[previous, connector_kind(lowers[i])]])[1]
             if word in _NAME_ENDINGS and previous != "O":
                 best = _TAG_INDEX["I-" + previous[2:]]
             previous = TAGS[best]
