@@ -1,11 +1,14 @@
 """Temporal tagger: finds TIMEX3 expressions in English news and normalises them.
 
-One compiled regular expression (an ordered alternation of rules) finds the
-expressions in a single left-to-right pass; each rule has a normaliser that
-turns the words it matched into a TIMEX3 type and value, resolving relative
-and underspecified expressions against the document creation time (DCT).
-Underspecified months, weekdays, seasons and quarters get their year from the
-tense of the sentence around them (see ``timex_tense``).
+The grammar (``timex_grammar``) is an ordered list of regex rules. One pass of a
+cheap regex finds the words an expression can start with; at each, the rules
+that can start with that word are tried as one compiled alternation, and the
+first that matches wins. Each rule has a normaliser that turns the words into a
+TIMEX3 type and value, resolving relative and underspecified expressions
+against the document creation time (DCT): months, weekdays, seasons and
+quarters without a year get it from the tense of their sentence
+(``timex_tense``). A last pass resolves what depends on other expressions:
+"a year ago" next to a reported quarter, "later that year", "at 10 p.m.".
 """
 
 from __future__ import annotations
@@ -78,13 +81,14 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         start = candidate.start()
         if start < position:
             continue
-        match = _finder_for(_first_word_key(candidate["word"])).match(text, start)
+        rules = _RULES_BY_FIRST_WORD.get(_first_word_key(candidate["word"]))
+        match = _compile_rules(rules).match(text, start) if rules else None
         if match is None:
             continue
         try:
             result = _normalise(match.lastgroup, text, start, anchor)
-        except (ValueError, OverflowError, KeyError, IndexError, TypeError):
-            result = None
+        except (ArithmeticError, LookupError, ValueError, TypeError):
+            result = None  # a date out of the calendar's range, a day 31 in June...
         if result is None:
             continue
         timex_type, value, end = result
@@ -128,10 +132,6 @@ def _first_word_key(word: str) -> str:
     if word[0] in "'’":
         return "APOSTROPHE"
     return word if word in _CAPITALISED_FIRST else word.lower()
-
-
-def _finder_for(key: str) -> re.Pattern:
-    return _compile_rules(_RULES_BY_FIRST_WORD[key])
 
 
 @lru_cache(maxsize=None)
@@ -203,16 +203,16 @@ def _season_of(day: dt.date) -> tuple[int, int]:
 _SEASON_CODES = ("SP", "SU", "FA", "WI")
 
 
-def _year_by_tense(target: int, current: int, year: int, tense: str, strict: bool = False) -> int:
-    """Year of an underspecified period at ``target`` (a month, quarter... index) said in ``tense``.
+def _year_by_tense(target, current, year: int, tense: str) -> int:
+    """Year of an underspecified period at ``target`` (a season, a (month, day)...) said in ``tense``.
 
-    Past tense: the latest such period not after the DCT's one (strictly before if
-    strict); future: the first not before it; otherwise the DCT's year.
+    Past tense: the latest such period not after the DCT's one; future: the first
+    not before it; otherwise the DCT's year.
     """
     if tense == "past":
-        return year if (target < current or (target == current and not strict)) else year - 1
+        return year if target <= current else year - 1
     if tense == "future":
-        return year if (target > current or (target == current and not strict)) else year + 1
+        return year if target >= current else year + 1
     return year
 
 
@@ -273,9 +273,12 @@ def _shift(dct: dt.date, unit: str, amount: int) -> str:
         return _iso_year(dct.year + amount)
     if unit == "DE":
         decade = dct.year // 10 + amount
+        _check_year(max(decade * 10, MIN_YEAR) if decade >= 0 else -1)
         return f"{decade:03d}"
     if unit == "CE":
-        return f"{dct.year // 100 + amount:02d}"
+        century = dct.year // 100 + amount
+        _check_year(max(century * 100, MIN_YEAR) if century >= 0 else -1)
+        return f"{century:02d}"
     if unit in ("H", "MIN", "S"):
         return _iso_date(dct)
     raise ValueError(unit)
