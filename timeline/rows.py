@@ -76,3 +76,48 @@ class RowMap:
     def group_rows(self) -> list[int]:
         """The row of the first event under each heading."""
         return self._group_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the density strip: a span of the timeline and how many events it holds."""
+
+    label: str
+    count: int
+    position: int  # timeline position of its first event
+
+
+def density_cells(groups: Sequence[Group], most: int) -> list[Cell]:
+    """The timeline in at most ``most`` cells of equal span: years, or months when it spans two
+    years or fewer. Years with no events get empty cells, so the strip reads as a time axis."""
+    if not groups or most < 1:
+        return []
+    by_month = len({g.year for g in groups}) <= 2
+    spans: dict[str, list[int]] = {}
+    position = 0
+    for group in groups:
+        key = (group.bucket if group.month else f"{group.year}-01") if by_month else group.year
+        count_and_first = spans.setdefault(key, [0, position])
+        count_and_first[0] += group.count
+        position += group.count
+    keys = _axis(min(spans), max(spans), by_month)
+    per_cell = -(-len(keys) // most)  # ceiling division
+    cells = []
+    following = position  # an empty cell jumps to the first event after it
+    for first in reversed(range(0, len(keys), per_cell)):
+        chunk = keys[first : first + per_cell]
+        count = sum(spans[k][0] for k in chunk if k in spans)
+        starts = [spans[k][1] for k in chunk if k in spans]
+        following = starts[0] if starts else following
+        cells.append(Cell(chunk[0], count, following))
+    return cells[::-1]
+
+
+def _axis(first: str, last: str, by_month: bool) -> list[str]:
+    if not by_month:
+        return [str(year) for year in range(int(first), int(last) + 1)]
+    keys, (year, month) = [], (int(first[:4]), int(first[5:7]))
+    while f"{year:04d}-{month:02d}" <= last:
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys

@@ -448,7 +448,7 @@ class Store:
         cursor = self.db.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}),
-                       (SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)
+                       {"(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"}
                 FROM (SELECT * FROM events e{where} ORDER BY {_ORDER} LIMIT ? OFFSET ?) e
                 JOIN articles a ON a.id = e.article_id
                 ORDER BY {_ORDER}""",
@@ -555,6 +555,11 @@ class Store:
         ).fetchone()
         window = row[0] if row else ""
         return window, event.char_start - first, event.char_end - first
+
+    def source_files(self) -> list[Path]:
+        """The files the stored articles were read from."""
+        rows = self.db.execute("SELECT DISTINCT substr(path, 1, instr(path || '#', '#') - 1) FROM articles")
+        return [Path(row[0]) for row in rows if row[0]]
 
     def article_event_spans(self, article_id: str) -> list[tuple[int, int]]:
         rows = self.db.execute(

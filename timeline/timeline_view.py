@@ -50,6 +50,7 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(-1)", "Top", show=False),
         Binding("end", "edge(1)", "Bottom", show=False),
+        Binding("tab", "app.next_source", "Next source", show=False),
     ]
     COMPONENT_CLASSES = {
         "timeline--year", "timeline--month", "timeline--date", "timeline--cursor", "timeline--empty",
