@@ -705,8 +705,9 @@ def _duration_value(amount: float | None, unit: str) -> str:
 
 
 def _with_part_of_day(date_value: str, part: str | None):
+    """'Friday night' is typed DATE in TimeBank, with the part of day in the value."""
     if part:
-        return "TIME", f"{date_value}T{DAY_PARTS[_key(part)]}"
+        return "DATE", f"{date_value}T{DAY_PARTS[_key(part)]}"
     return "DATE", date_value
 
 
