@@ -205,7 +205,7 @@ PLURAL_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|quarters|years|decad
 PART = r"(?:morning|afternoon|evening|night)"
 QUANTIFIER = (
     r"(?:about|around|approximately|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|"
-    r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over(?!\s+the\b)|under(?!\s+the\b)|just|only|barely|upwards\s+of|within|the\s+last|"
+    r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over(?!\s+the\b)|under(?!\s+the\b)|just|only|barely|upwards\s+of|the\s+last|"
     r"the\s+past|the\s+next|the\s+first|the\s+final)"
 )
 EDGE = (
@@ -262,7 +262,7 @@ RULES: list[tuple[str, str]] = [
     ("month_year", rf"(?:{EDGE})?(?P<month>{MONTH_NAME})(?:\s+of|,)?\s+(?P<year>{YEAR4}|{SPELLED_YEAR})"),
     ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:,?\s+(?P<year>{YEAR4}))?"),
     ("quarter",
-     r"(?:(?P<yearrel>this|last|next)\s+year['’]s\s+|(?:the|its|their|this)\s+)?"
+     r"(?:(?P<yearrel>this|last|next)\s+year['’]s\s+|(?:the|this)\s+(?![^-\s]+-quarter))?"
      rf"(?:(?P<year>{YEAR4})\s+)?(?:(?:fiscal|calendar)[\s-]+|(?P<ago>year-(?:ago|earlier))\s+)?"
      r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<period>quarter|half)"
      rf"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:year\s+)?(?P<year2>{YEAR4}))?"
@@ -296,7 +296,7 @@ RULES: list[tuple[str, str]] = [
      rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
      rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries|days|hours)"
      r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
-     rf"|the\s+(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
+     rf"|(?<=the\s)(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
      rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
      r"|(?P<unit2>year|month|quarter)(?:-|\s+|['’]s\s+)end"),
@@ -355,7 +355,7 @@ RULE_FIRST_WORDS = {
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
-    "quarter": "this last next the its their DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
+    "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year",
     "year_period": "the",
@@ -366,7 +366,7 @@ RULE_FIRST_WORDS = {
     "weekday": f"this last next the coming past early late earlier later {_WEEKDAY_WORDS}",
     "duration": (
         "about around approximately nearly almost roughly some more less fewer at up no over under just only "
-        "barely upwards within the another additional past last next first final previous coming following "
+        "barely upwards the another additional past last next first final previous coming following "
         f"latest remaining ensuing preceding initial subsequent entire full whole {_NUMBER_WORDS}"
     ),
     "vague_period": "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades centuries",
