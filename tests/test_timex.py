@@ -276,6 +276,7 @@ def test_dateline_is_a_date():
         ("It was founded in 2015. Two years later it raised money.", "Two years later", ("DATE", "2017")),
         ("Trading halts at 9:30 a.m. ET on Wednesday.", "9:30 a.m. ET on Wednesday", ("TIME", "2025-06-11T09:30")),
         ("The offer expires at 5 p.m. EST, Nov. 6.", "5 p.m. EST, Nov. 6", ("TIME", "2025-11-06T17:00")),
+        ("Trading resumed at 14:30 GMT on the exchange.", "14:30 GMT", ("TIME", "2025-06-14T14:30")),
         ("They met in the spring of 2024.", "the spring of 2024", ("DATE", "2024-SP")),
         ("The election is on Nov. 4, 2025.", "Nov. 4, 2025", ("DATE", "2025-11-04")),
         ("He was born on 3 March 1990.", "3 March 1990", ("DATE", "1990-03-03")),

@@ -388,6 +388,8 @@ def _norm_part_of_day(m: re.Match, c: Context):
 def _norm_clock(m: re.Match, c: Context):
     if m["special"]:
         hour, minute = (12, 0) if _key(m["special"]) in ("noon", "midday") else (24, 0)
+    elif m["hour24"]:
+        hour, minute = int(m["hour24"]), int(m["minute24"])
     else:
         hour = int(m["hour"])
         minute = int(m["minute"] or 0)

@@ -28,7 +28,7 @@ WEEKDAYS = {
     "tues.": 1, "wed.": 2, "thurs.": 3, "thu.": 3, "fri.": 4,
 }
 SEASONS = {"spring": 0, "summer": 1, "fall": 2, "autumn": 2, "winter": 3}
-DAY_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "mid-afternoon": "AF", "mid afternoon": "AF"}
+DAY_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 UNIT_CODES = {
     "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H",
     "day": "D", "days": "D", "week": "W", "weeks": "W", "month": "M", "months": "M",
@@ -247,6 +247,7 @@ RULES: list[tuple[str, str]] = [
     ("clock",
      r"(?:(?:around|about|approximately)\s+)?"
      r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d\d))?\s*(?:(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|\s*o['’]clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)))"
+     r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?=\s*(?-i:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b)"
      r"|(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
@@ -415,7 +416,7 @@ DIGIT_START = (
     r"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:(?:more|additional|full|straight|consecutive|long|short|trading|"
     rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
-    r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)"
+    r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
     r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q)"
 )
 
