@@ -110,3 +110,13 @@ def test_export_of_the_seed_by_entity(seed_store):
     bullets = [t for t in GFM.parse(out.getvalue()) if t.type == "inline" and t.content.startswith("**")]
     assert count == len(bullets) > 0
     assert all("Google" in b.content for b in bullets)
+
+
+def test_a_story_lists_every_source_under_its_bullet(seed_store):
+    out = io.StringIO()
+    export(seed_store, Filter(), out)
+    tokens = GFM.parse(out.getvalue())
+    nested = [t for t in tokens if t.type == "bullet_list_open" and t.level > 0]
+    assert len(nested) == 2  # the $200 million plan and the headlines, each told twice
+    also = [t.content for t in tokens if t.type == "inline" and t.content.startswith("also:")]
+    assert any("$200 million" in line for line in also)

@@ -8,7 +8,7 @@ image, HTML or code to the output.
 from __future__ import annotations
 
 import re
-from typing import Iterable, TextIO
+from typing import Callable, Iterable, TextIO
 from urllib.parse import quote, urlsplit
 
 from .model import Event, Source
@@ -60,8 +60,9 @@ def event_line(event: Event, source: Source) -> str:
 
 
 def write_markdown(rows: Iterable[tuple[Event, Source]], out: TextIO, *, title: str = "Timeline",
-                   description: str = "") -> int:
-    """Write rows (in timeline order) as a Markdown document; returns how many events were written."""
+                   description: str = "", story_of: Callable[[Event], list[tuple[Event, Source]]] | None = None) -> int:
+    """Write rows (in timeline order) as a Markdown document; returns how many events were written.
+    A row told by several sources lists every other source's sentence under its bullet."""
     out.write(f"# {escape(title)}\n\n")
     if description:
         out.write(f"{escape(description)}\n\n")
@@ -76,6 +77,9 @@ def write_markdown(rows: Iterable[tuple[Event, Source]], out: TextIO, *, title: 
             out.write(f"\n### {_MONTHS[int(this_bucket[5:7]) - 1]} {year}\n\n")
         bucket = this_bucket
         out.write(event_line(event, source))
+        if event.sources > 1 and story_of is not None:
+            for other, other_source in story_of(event)[1:]:
+                out.write(f"  - also: {escape(other.text)} ({cite(other_source)})\n")
         written += 1
     if not written:
         out.write("No events.\n")
@@ -99,4 +103,5 @@ def describe_filter(store: Store, flt: Filter) -> str:
 
 
 def export(store: Store, flt: Filter, out: TextIO) -> int:
-    return write_markdown(store.iter_events(flt), out, description=describe_filter(store, flt) + ".")
+    return write_markdown(store.iter_events(flt), out, description=describe_filter(store, flt) + ".",
+                          story_of=store.story)
