@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Sequence
 
 import sqlite_utils
 
+from .entities import canonical_key
 from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
@@ -231,36 +232,31 @@ class Store:
 
     def write(self, batch: Sequence[tuple[Article, str, Sequence[Event]]]) -> int:
         """Store articles with their events in one transaction, replacing what each had before.
-        Each item is (article, content hash, events). Returns the number of events written."""
-        db = self.db
-        written = 0
+        Each item is (article, content hash, events). Returns the number of events written.
+
+        Rows go in with one executemany per table (a prepared statement each): several
+        times faster than building dicts for sqlite-utils' insert_all, on the hot path."""
+        conn = self.db.conn
         with self._writing():
             self._mark_counts_stale()
-            for article, content_hash, events in batch:
-                self._delete_events([article.id])
-                db["articles"].upsert(_article_row(article, content_hash), pk="id")
-                written += self._insert_events(events)
-        return written
+            self._delete_events([article.id for article, _, _ in batch])
+            conn.executemany(_UPSERT_ARTICLE, [_article_row(a, digest) for a, digest, _ in batch])
+            rows, links = self._event_rows([event for _, _, events in batch for event in events])
+            conn.executemany(_INSERT_EVENT, rows)
+            conn.executemany("INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)", links)
+            conn.executemany("INSERT OR IGNORE INTO stale_values (value) VALUES (?)",
+                             [(value,) for value in {row[5] for row in rows}])
+        return len(rows)
 
-    def _insert_events(self, events: Sequence[Event]) -> int:
-        if not events:
-            return 0
+    def _event_rows(self, events: Sequence[Event]) -> tuple[list[tuple], list[tuple[int, int]]]:
         first_id = (self.db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
         rows, links = [], []
         for number, event in enumerate(events, start=first_id):
             rows.append(_event_row(number, event))
-            for entity_id in {self._entity_id(m) for m in event.entities}:
-                links.append({"event_id": number, "entity_id": entity_id})
-        self.db["events"].insert_all(rows, batch_size=500)
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO stale_values (value) VALUES (?)", [(v,) for v in {r["value"] for r in rows}]
-        )
-        self.db["event_entities"].insert_all(links, batch_size=500, ignore=True)
-        return len(rows)
+            links.extend((number, entity_id) for entity_id in {self._entity_id(m) for m in event.entities})
+        return rows, links
 
     def _entity_id(self, mention: Mention) -> int:
-        from .entities import canonical_key
-
         key = canonical_key(mention.name)
         cached = self._entity_ids.get(key)
         if cached is not None:
@@ -526,8 +522,6 @@ class Store:
 
     def find_entity(self, name: str) -> EntityCount | None:
         """The entity a user means by a name: its canonical key first, then a case-blind name match."""
-        from .entities import canonical_key
-
         row = self.db.execute(
             "SELECT id, name, type, event_count FROM entities WHERE key = ? "
             "UNION ALL SELECT id, name, type, event_count FROM entities WHERE name = ? COLLATE NOCASE "
@@ -579,36 +573,30 @@ def content_hash(article: Article, version: str) -> str:
     return digest.hexdigest()
 
 
-def _article_row(article: Article, content_hash: str) -> dict:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published.isoformat() if article.published else None,
-        "published_guessed": int(article.published_guessed),
-        "path": article.path,
-        "text": article.text,
-        "content_hash": content_hash,
-    }
+_ARTICLE_COLUMNS = ("id", "title", "source", "url", "published", "published_guessed", "path", "text", "content_hash")
+_EVENT_INSERT_COLUMNS = ("id", "article_id", "start", "end", "granularity", "value", "text", "char_start",
+                         "char_end", "timex", "bucket", "granularity_rank", "story")
+_UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}) "
+    "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
+)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(f'[{c}]' for c in _EVENT_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_EVENT_INSERT_COLUMNS))})"
+)
 
 
-def _event_row(number: int, event: Event) -> dict:
-    return {
-        "id": number,
-        "article_id": event.article_id,
-        "start": event.start,
-        "end": event.end,
-        "granularity": event.granularity,
-        "value": event.value,
-        "text": event.text,
-        "char_start": event.char_start,
-        "char_end": event.char_end,
-        "timex": event.timex,
-        "bucket": bucket_of(event.start, event.granularity),
-        "granularity_rank": RANK[event.granularity],
-        "story": number,
-    }
+def _article_row(article: Article, content_hash: str) -> tuple:
+    published = article.published.isoformat() if article.published else None
+    return (article.id, article.title, article.source, article.url, published, int(article.published_guessed),
+            article.path, article.text, content_hash)
+
+
+def _event_row(number: int, event: Event) -> tuple:
+    """An events row in _EVENT_INSERT_COLUMNS order; index 5 is the value."""
+    return (number, event.article_id, event.start, event.end, event.granularity, event.value, event.text,
+            event.char_start, event.char_end, event.timex, bucket_of(event.start, event.granularity),
+            RANK[event.granularity], number)
 
 
 _EVENT_COLUMNS = "e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text, e.char_start, e.char_end, e.timex"
