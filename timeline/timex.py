@@ -583,8 +583,8 @@ def _norm_duration(m: re.Match, c: Context):
         return None  # "a quarter of", "a second term"
     if m.group(0).lower().endswith("old"):
         return None  # ages: "a 44-year-old protester"
-    if unit == "Q" and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
-        return None  # fractions: "three-quarters of its food"
+    if unit == "Q" and _is_fraction(number_text, m.group(0), c):
+        return None  # "three-quarters of its food"
     amount = parse_number(number_text)
     if amount is not None and m["half"]:
         amount += 0.5
@@ -604,6 +604,13 @@ def _norm_duration(m: re.Match, c: Context):
     if unit in ("DE", "CE"):
         return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
     return "DATE", _shift(c.dct, unit, sign * whole)
+
+
+def _is_fraction(number_text: str, matched: str, c: Context) -> bool:
+    """'a quarter of', 'three-quarters of': a share, not a time; 'several quarters of losses' is time."""
+    if not re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
+        return False
+    return "-quarter" in matched.lower() or parse_number(number_text) in (1, 2, 3)
 
 
 # One to three words before "a year" that make it a rate: an amount, "times", "twice".
