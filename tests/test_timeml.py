@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from timeline.model import Timex
 from timeline.timeml import read_timeml, to_timeml
 from timeline.timex import tag
@@ -67,3 +70,32 @@ def test_overlapping_timexes_are_not_nested():
 
 def test_empty_text():
     assert read_timeml(to_timeml("", [], dt.date(2025, 1, 1))) == ("", dt.date(2025, 1, 1), [])
+
+
+def test_carriage_returns_and_tabs_survive():
+    text = "line one\r\nyesterday\tand\rtoday"
+    dct = dt.date(2025, 6, 14)
+    timexes = tag(text, dct)
+    assert read_timeml(to_timeml(text, timexes, dct)) == (text, dct, timexes)
+
+
+def test_characters_xml_cannot_hold_keep_offsets():
+    text = "a\x00b\x1fc yesterday"
+    dct = dt.date(2025, 6, 14)
+    timexes = tag(text, dct)
+    read_text, _, read_timexes = read_timeml(to_timeml(text, timexes, dct))
+    assert read_text == "a\ufffdb\ufffdc yesterday"
+    assert [(t.start, t.end, t.value) for t in read_timexes] == [(t.start, t.end, t.value) for t in timexes]
+
+
+_XML_SAFE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_XML_SAFE_TEXT, st.sampled_from(["<a & b> yesterday", "last year & next week", "Q&A: June 1, 2020"])),
+       st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_round_trip_any_text(text, dct):
+    timexes = tag(text, dct)
+    assert read_timeml(to_timeml(text, timexes, dct)) == (text, dct, timexes)

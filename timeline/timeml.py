@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape_markup
+from xml.sax.saxutils import quoteattr as _quote_markup
 
 from timeline.model import Timex
 
@@ -43,7 +45,7 @@ def to_timeml(text: str, timexes: list[Timex], dct) -> str:
     """A TimeML document with ``timexes`` inline in ``text`` (XML-escaped).
 
     Overlapping expressions cannot be nested in TIMEX3, so an expression that
-    overlaps an earlier one is left out.
+    overlaps an earlier one is left out. Characters XML cannot hold become U+FFFD.
     """
     dct_value = _date_of(dct).isoformat()
     parts = [
@@ -53,10 +55,11 @@ def to_timeml(text: str, timexes: list[Timex], dct) -> str:
         f'functionInDocument="CREATION_TIME">{dct_value}</TIMEX3></DCT>\n\n',
         "<TEXT>",
     ]
-    position = 0
-    for number, timex in enumerate(sorted(timexes, key=lambda t: (t.start, -t.end)), start=1):
+    position = number = 0
+    for timex in sorted(timexes, key=lambda t: (t.start, -t.end)):
         if timex.start < position or timex.end > len(text) or timex.start >= timex.end:
             continue
+        number += 1
         parts.append(escape(text[position:timex.start]))
         parts.append(
             f"<TIMEX3 tid=\"t{number}\" type={quoteattr(timex.type)} value={quoteattr(timex.value)}>"
@@ -66,6 +69,20 @@ def to_timeml(text: str, timexes: list[Timex], dct) -> str:
     parts.append(escape(text[position:]))
     parts.append("</TEXT>\n\n</TimeML>\n")
     return "".join(parts)
+
+
+# Characters XML 1.0 cannot hold (C0 controls, lone surrogates, U+FFFE/U+FFFF):
+# written as U+FFFD so that offsets into the text stay the same.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text as XML character data; a carriage return is kept as a reference (parsers drop it)."""
+    return _escape_markup(_NOT_XML.sub("\ufffd", text)).replace("\r", "&#13;")
+
+
+def quoteattr(value: str) -> str:
+    return _quote_markup(_NOT_XML.sub("\ufffd", value))
 
 
 def _load(path_or_text) -> str:
