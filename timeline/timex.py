@@ -642,6 +642,8 @@ def _norm_set(m: re.Match, c: Context):
         return "SET", f"XXXX-{MONTHS[_key(m['month'])]:02d}"
     if m["season"]:
         return "SET", f"XXXX-{_SEASON_CODES[SEASONS[_key(m['season'])]]}"
+    if m["any_season"]:
+        return "SET", "P3M"
     amount = parse_number(m["num"]) if m["num"] else 1
     if amount is None:
         return None

@@ -323,7 +323,8 @@ RULES: list[tuple[str, str]] = [
      rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
     ("set",
      rf"(?P<adverb>{SET_ADVERB})|(?:every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNITS})"
-     rf"|(?:every|each)\s+(?P<month>{MONTH_NAME})|(?:every|each)\s+(?P<season>{SEASON})"),
+     rf"|(?:every|each)\s+(?P<month>{MONTH_NAME})|(?:every|each)\s+(?P<season>{SEASON})"
+     r"|(?:every|each)\s+(?P<any_season>season)"),
     ("fuzzy", FUZZY),
 ]
 
