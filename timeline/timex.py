@@ -544,7 +544,13 @@ def _norm_year(m: re.Match, c: Context):
     year = parse_year(group(m, "year"))
     if year is None:
         return None
+    half = _HALF_OF.match(m.group(0))
+    if half:
+        return "DATE", f"{_iso_year(year)}-H{1 if half[1].lower() == 'first' else 2}"
     return "DATE", _iso_year(year)
+
+
+_HALF_OF = re.compile(r"(?:the\s+)?(first|second|last)\s+half\s+of", re.IGNORECASE)
 
 
 def _norm_short_fiscal_year(m: re.Match, c: Context):
@@ -690,7 +696,9 @@ def _key(word: str | None) -> str:
 
 
 def _duration_value(amount: float | None, unit: str) -> str:
-    """TIMEX3 duration: P3M, PT2H, PXY, P2Y6M for 2 1/2 years."""
+    """TIMEX3 duration: P3M, PT2H, PXY, P2Y6M for 2 1/2 years; quarters in months (ISO has no Q)."""
+    if unit == "Q":
+        amount, unit = (None if amount is None else amount * 3), "M"
     time_unit = unit in ("H", "MIN", "S")
     letter = {"MIN": "M", "DE": "DE", "CE": "CE"}.get(unit, unit)
     prefix = "PT" if time_unit else "P"

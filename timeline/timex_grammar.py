@@ -251,7 +251,7 @@ RULES: list[tuple[str, str]] = [
      r"|(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
-     rf"(?:,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow)"
+     rf"(?:(?:\s*\([^()\n]{{1,20}}\))?,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow)"
      rf"|,?\s+(?:on\s+)?(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d))?"),
     ("month_day",
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?P<month>{MONTH_NAME})\s+"
