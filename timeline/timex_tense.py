@@ -29,7 +29,7 @@ will won't shall 'll would wouldn't gonna next upcoming tomorrow must should sch
 """.split())
 # Verbs that announce the future when followed by "to": "plans to", "is going to".
 _FUTURE_BEFORE_TO = frozenset("""
-going plan plans planning intend intends expect expects expected set aim aims hope
+going plan plans planning planned intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
 # Words ending in -ed that are not past verbs.
@@ -113,13 +113,13 @@ def _first_cue_forwards(tokens: list[str]) -> tuple[str | None, int]:
 _FUTURE_LEAD = re.compile(
     r"(?:\b(?:by|until|till|through|payable|effective|expires?|record|starting|beginning|due|"
     r"(?:extended|postponed|delayed|moved|pushed\s+back)\s+(?:\w+\s+)?to|"
-    r"as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+(?:in|on|by))\s+(?:on\s+|about\s+|around\s+)?)$",
+    r"as\s+(?:soon|early)\s+as|scheduled\s+for|set\s+for|expected\s+(?:in|on|by))\s+(?:on\s+|about\s+|around\s+)?)$",
     re.IGNORECASE,
 )
 
 
 _FUTURE_LEAD_FOR_DAYS = re.compile(
-    r"(?:\b(?:as\s+soon\s+as|scheduled\s+for|set\s+for|expected\s+on)|(?<!up\s)\b(?:until|till))\s+$", re.IGNORECASE
+    r"(?:\b(?:as\s+(?:soon|early)\s+as|scheduled\s+for|set\s+for|expected\s+on)|(?<!up\s)\b(?:until|till))\s+$", re.IGNORECASE
 )
 
 
