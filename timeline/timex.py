@@ -27,7 +27,7 @@ from timeline.timex_grammar import (
     FOLLOWERS,
     RULE_FIRST_WORDS,
     HOLIDAYS,
-    MONTHS,
+    month_number,
     ORDINALS,
     RULES,
     SEASONS,
@@ -306,7 +306,7 @@ def _norm_numeric(m: re.Match, c: Context):
 
 
 def _norm_month_day(m: re.Match, c: Context):
-    month = MONTHS[_key(m["month"])]
+    month = month_number(m["month"])
     day = int(m["day"]) if m["day"] else ORDINALS[_key(group(m, "dayword"))]
     if m["year"]:
         year = parse_year(m["year"])
@@ -319,11 +319,11 @@ _norm_day_month = _norm_month_day
 
 
 def _norm_month_year(m: re.Match, c: Context):
-    return "DATE", _iso_month(parse_year(m["year"]), MONTHS[_key(m["month"])])
+    return "DATE", _iso_month(parse_year(m["year"]), month_number(m["month"]))
 
 
 def _norm_month(m: re.Match, c: Context):
-    month = MONTHS[_key(m["month"])]
+    month = month_number(m["month"])
     relation = _key(m["rel"])
     year = c.dct.year
     if m["yearrel"]:
@@ -407,7 +407,8 @@ def _norm_clock(m: re.Match, c: Context):
         direction = "future" if c.weekday_tense == "future" else "past"
         day = _weekday_date(WEEKDAYS[_key(m["weekday"])], c.dct, direction)
     elif m["month"]:
-        day = dt.date(_year_of_day(MONTHS[_key(m["month"])], int(m["day"]), c), MONTHS[_key(m["month"])], int(m["day"]))
+        month = month_number(m["month"])
+        day = dt.date(_year_of_day(month, int(m["day"]), c), month, int(m["day"]))
     elif m["relday"]:
         day = c.dct + dt.timedelta(days=_DAY_OFFSETS[_key(m["relday"])])
     else:
@@ -645,7 +646,7 @@ def _norm_set(m: re.Match, c: Context):
     if m["adverb"]:
         return "SET", SET_ADVERBS[_key(m["adverb"])]
     if m["month"]:
-        return "SET", f"XXXX-{MONTHS[_key(m['month'])]:02d}"
+        return "SET", f"XXXX-{month_number(m['month']):02d}"
     if m["season"]:
         return "SET", f"XXXX-{_SEASON_CODES[SEASONS[_key(m['season'])]]}"
     if m["any_season"]:

@@ -17,12 +17,16 @@ import re
 # ---------------------------------------------------------------------------
 # Word lists
 
-MONTHS = {
-    "january": 1, "jan.": 1, "jan": 1, "february": 2, "feb.": 2, "feb": 2, "march": 3, "mar.": 3,
-    "april": 4, "apr.": 4, "apr": 4, "may": 5, "june": 6, "jun.": 6, "july": 7, "jul.": 7,
-    "august": 8, "aug.": 8, "aug": 8, "september": 9, "sept.": 9, "sep.": 9, "sept": 9,
-    "october": 10, "oct.": 10, "oct": 10, "november": 11, "nov.": 11, "nov": 11, "december": 12, "dec.": 12, "dec": 12,
-}
+_MONTH_PREFIXES = {name[:3]: number for number, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+
+
+def month_number(name: str) -> int:
+    """1..12 for a month name or abbreviation in any case ('Sept.', 'JUNE', 'Jun')."""
+    return _MONTH_PREFIXES[name[:3].lower()]
+
+
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
     "tues.": 1, "wed.": 2, "thurs.": 3, "thu.": 3, "fri.": 4,
