@@ -285,6 +285,42 @@ def test_modern_news_forms(text, expression, expected):
     assert value_of(text, expression) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Shares rose on Jun 5.", "Jun 5", ("DATE", "2025-06-05")),
+        ("They meet Sept 3 in Paris.", "Sept 3", ("DATE", "2025-09-03")),
+        ("The reunion falls on Thanksgiving.", "Thanksgiving", ("DATE", "2025-11-27")),
+        ("The family met last Thanksgiving.", "last Thanksgiving", ("DATE", "2024-11-28")),
+        ("Stores will close on Christmas Day.", "Christmas Day", ("DATE", "2025-12-25")),
+        ("Growth was fast in the nineties.", "the nineties", ("DATE", "199")),
+        ("Rates peaked in the '80s.", "the '80s", ("DATE", "198")),
+        ("It was built in the 19th century.", "the 19th century", ("DATE", "18")),
+        ("He spoke in nineteen ninety-six.", "nineteen ninety-six", ("DATE", "1996")),
+        ("Results for FY25 beat forecasts.", "FY25", ("DATE", "2025")),
+        ("Sales were flat in the fiscal year ended June 30.", "the fiscal year", ("DURATION", "P1Y")),
+        ("Profit fell in the latest quarter.", "the latest quarter", ("DATE", "2025-Q1")),
+        ("The plant reopened late last year.", "late last year", ("DATE", "2024")),
+        ("The deal closes by the end of the month.", "the end of the month", ("DATE", "2025-06")),
+        ("Prices jumped over the weekend.", "the weekend", ("DATE", "2025-W24-WE")),
+        ("The index fell 3% for the week.", "the week", ("DATE", "2025-W24")),
+        ("Oil fell the previous day.", "the previous day", ("DATE", "2025-06-13")),
+        ("Talks resumed Friday night in Geneva.", "Friday night", ("DATE", "2025-06-13TNI")),
+        ("Markets open tomorrow morning.", "tomorrow morning", ("DATE", "2025-06-15TMO")),
+        ("The debt will be repaid in 10 years.", "10 years", ("DURATION", "P10Y")),
+        ("The launch was set for 20 years from now.", "20 years from now", ("DATE", "2045")),
+        ("Output rose in recent years.", "recent years", ("DATE", "PAST_REF")),
+        ("Costs will fall in the coming weeks.", "the coming weeks", ("DURATION", "PXW")),
+        ("The fund has lost money for decades.", "decades", ("DURATION", "PXDE")),
+        ("Inspections happen every other week.", "every other week", ("SET", "P2W")),
+        ("The shop opens on Mondays.", "Mondays", ("SET", "XXXX-WXX-1")),
+        ("The results are due in the next three quarters.", "the next three quarters", ("DURATION", "P9M")),
+    ],
+)
+def test_more_forms(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
 def test_datetime_dct_is_accepted():
     assert value_of("Prices rose yesterday.", "yesterday", dt.datetime(2025, 6, 14, 9, 30)) == ("DATE", "2025-06-13")
 

@@ -368,7 +368,7 @@ RULE_FIRST_WORDS = {
     "anaphoric_period": f"{_EDGE_WORDS} that the",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
-    "weekday_set": f"every each {_WEEKDAY_WORDS}",
+    "weekday_set": "every each " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
     "weekday": f"this last next the coming past early late earlier later {_WEEKDAY_WORDS}",
     "duration": (
         "about around approximately nearly almost roughly some more less fewer at up no over under just only "
@@ -430,7 +430,7 @@ DIGIT_START = (
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same comparable corresponding prior day days weeks months hours minutes year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding prior day days week weeks months hours minutes year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)
