@@ -74,6 +74,10 @@ def test_seed_months_ago_is_past():
         "a 49 percent stake, 1,998 shares, version 2.1, a 3-2 win, call 555-1234.",
         "They march on. The second round. The sun will fall on the field.",
         "He finished first and scored 2010 points.",
+        "Room 1998 is on page 12; see Section 2001 of the code.",
+        "The Spring Street office and the Summer Palace.",
+        "The fall of the Berlin Wall changed Europe.",
+        "Call 1-800-555-0199 about the 9/11 attacks and a 50/50 split.",
     ],
 )
 def test_never_a_date(text):

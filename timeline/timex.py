@@ -480,6 +480,8 @@ def _norm_season(m: re.Match, c: Context):
     relation = _key(m["rel"])
     if not (relation or m["edge"]) and not _SEASON_CUE.search(c.text, max(0, c.start - 12), c.start):
         return None
+    if m["season"][0].isupper() and re.match(r"\s+[A-Z]", c.text[c.end:c.end + 2]):
+        return None  # a name: "Spring Street", "Summer Palace"
     if word == "fall" and relation in ("", "the") and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
         return None
     return _season_relative(season, "" if relation == "the" else relation, c)

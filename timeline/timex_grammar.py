@@ -221,6 +221,10 @@ RELATIVE = (
     r"(?:this\s+past|this\s+coming|this|last|next|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|"
     r"the\s+following|the\s+current|current|the\s+prior|prior|coming)"
 )
+# A number after these labels is an identifier: "Room 1998", "Page 2010", "Flight 2019".
+_LABELS = ("room", "page", "no.", "number", "flight", "route", "gate", "section", "chapter", "article", "form",
+           "part", "issue", "vol.", "version", "model", "highway", "interstate", "suite", "box", "code")
+LABELLED = "".join(f"(?<!{re.escape(label)} )(?<!{re.escape(label.capitalize())} )" for label in _LABELS)
 NUMERIC_NOUN = (
     r"(?!\s*(?:%|percent|per\s*cent|hours?\b|GMT|UTC|feet|foot|miles|meters|metres|km|kilometers|tons|tonnes|"
     r"acres|barrels|shares|people|workers|employees|troops|soldiers|points|units|votes|members|students|cases|"
@@ -323,7 +327,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?P<word>{_alternation(DECADE_WORDS)}))"),
     ("short_fiscal_year", r"(?-i:FY|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
     ("year",
-     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
+     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
      rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
     ("set",
      rf"(?P<adverb>{SET_ADVERB})|(?:every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNITS})"
