@@ -111,9 +111,12 @@ def gold_tags(run: E.Run, gold: dict[int, tuple[int, str]], inside: dict[int, st
     return tags
 
 
-def examples(doc: Document, lexicon, suffixes, phrases, abbrevs) -> tuple[list, int, int]:
-    """Per run: (static features per token, gold tags, caps); also gold names reachable / total."""
-    runs = E.find_runs(doc.text, abbrevs)
+def examples(doc: Document, lexicon, suffixes, phrases, abbrevs, common, lines=None) -> tuple[list, int, int]:
+    """Per run: (static features per token, gold tags, caps, connector kinds); also names reachable / total.
+
+    ``lines``: if given, only runs on lines starting at these offsets, and no synthetic runs.
+    """
+    runs = E.find_runs(doc.text, abbrevs, common)
     gold = {start: (end, kind) for start, end, kind in doc.spans}
     inside: dict[int, str] = {}
     token_starts = {s for run in runs for s in run.starts}
@@ -133,6 +136,8 @@ def examples(doc: Document, lexicon, suffixes, phrases, abbrevs) -> tuple[list, 
     context.known = E.doc_known_words(doc.text, normal_spans)
     result = []
     for run in runs:
+        if lines is not None and doc.text.rfind("\n", 0, run.starts[0]) + 1 not in lines:
+            continue
         lowers = run.lowers
         phrase_feats = E.phrase_features(lowers, phrases)
         static = []
@@ -144,10 +149,39 @@ def examples(doc: Document, lexicon, suffixes, phrases, abbrevs) -> tuple[list, 
         connectors = [E.connector_kind(low) for low in lowers]
         tags = gold_tags(run, gold, inside)
         result.append((static, tags, run.caps, connectors))
-        if not run.caps and not run.initial and run.before.isalpha() and run.before.islower():
+        if lines is None and not run.caps and not run.initial and run.before.isalpha() and run.before.islower():
             result.append(sentence_start_variant(run, tags, lexicon, suffixes, phrases, context))
-    result.extend(capitalised_common_words(doc, lexicon, suffixes))
+    if lines is None:
+        result.extend(capitalised_common_words(doc, lexicon, suffixes))
     return result, reachable, len(doc.spans)
+
+
+def title_case_view(doc: Document, every: int = 3) -> tuple[Document, set[int]]:
+    """The document with every ``every``-th body sentence in Title Case, and where those lines start.
+
+    eng.train has ALL CAPS headlines but no Title Case ones, which news sites use
+    everywhere; capitalising a sentence keeps every offset, so its gold names still hold.
+    """
+    lines = doc.text.split("\n")
+    changed = set()
+    offset = 0
+    for number, line in enumerate(lines):
+        start = offset
+        offset += len(line) + 1
+        if number == 0 or number % every or E._is_caps_line(doc.text, start):
+            continue
+        words = line.split(" ")
+        if len(words) < 4:
+            continue
+        words = [
+            w[0].upper() + w[1:] if w[:1].islower() and (i == 0 or w not in E.SMALL_TITLE_WORDS) else w
+            for i, w in enumerate(words)
+        ]
+        if words[-1] == ".":
+            words[-1] = " "  # headlines end without a full stop; same length keeps the offsets
+        lines[number] = " ".join(words)
+        changed.add(start)
+    return Document("\n".join(lines), doc.spans), changed
 
 
 def sentence_start_variant(run: E.Run, tags, lexicon, suffixes, phrases, context):
@@ -158,14 +192,14 @@ def sentence_start_variant(run: E.Run, tags, lexicon, suffixes, phrases, context
     """
     first = run.before[0].upper() + run.before[1:]
     words = [first] + run.words
-    variant = E.Run([0] + run.starts, [0] + run.ends, words, "", run.after, True, False)
+    variant = E.Run([0] + run.starts, [0] + run.ends, words, "", run.after, True, "")
     phrase_feats = E.phrase_features(variant.lowers, phrases)
     static = []
     for i, word in enumerate(words):
-        features, known = E.word_features(word, False, lexicon, suffixes)
+        features, known = E.word_features(word, "", lexicon, suffixes)
         static.append(features + phrase_feats[i] + E.context_features(variant, i, known, context))
     connectors = [E.connector_kind(low) for low in variant.lowers]
-    return static, ["O"] + tags, False, connectors
+    return static, ["O"] + tags, "", connectors
 
 
 def capitalised_common_words(doc: Document, lexicon, suffixes) -> list:
@@ -183,10 +217,10 @@ def capitalised_common_words(doc: Document, lexicon, suffixes) -> list:
             if len(word) < 3 or not word.isalpha() or not word.islower() or word in lexicon:
                 continue
             capitalised = word[0].upper() + word[1:]
-            run = E.Run([0], [len(word)], [capitalised], "", after.lower(), True, False)
-            features, known = E.word_features(capitalised, False, lexicon, suffixes)
+            run = E.Run([0], [len(word)], [capitalised], "", after.lower(), True, "")
+            features, known = E.word_features(capitalised, "", lexicon, suffixes)
             features += E.context_features(run, 0, known, blank)
-            result.append(([features], ["O"], False, [""]))
+            result.append(([features], ["O"], "", [""]))
     return result
 
 
@@ -283,9 +317,13 @@ def main(argv=None) -> None:
         fold_lexicon = subtract_lexicon(lexicon, count_lexicon(fold))
         fold_phrases = majority_phrases(phrases, count_phrases(fold))
         suffixes = E.suffix_classes(fold_lexicon)
+        common = E.common_words(fold_lexicon)
         for doc in fold:
-            doc_runs, doc_reachable, doc_total = examples(doc, fold_lexicon, suffixes, fold_phrases, abbrev_set)
+            doc_runs, doc_reachable, doc_total = examples(doc, fold_lexicon, suffixes, fold_phrases, abbrev_set, common)
             runs.extend(doc_runs)
+            view, lines = title_case_view(doc)
+            if lines:
+                runs.extend(examples(view, fold_lexicon, suffixes, fold_phrases, abbrev_set, common, lines)[0])
             reachable += doc_reachable
             total += doc_total
     print(f"{len(docs)} documents, {len(runs)} runs; names reachable by runs: {reachable}/{total}", file=sys.stderr)

@@ -59,9 +59,12 @@ _ACRONYM = re.compile(rf"(?:[{_UP}]\.)+\Z")
 _LAST_WORD = re.compile(r"\w+\Z")
 _AFTER = re.compile(r"[ \t]*(['’][sS]\b|\w+|[^\w\s])")
 _HAS_LOWER = re.compile(rf"[{_LO}]")
-_LOWER_CONTENT_WORD = re.compile(
-    r"(?<![\w'’-])(?!(?:a|an|the|and|or|nor|but|of|to|in|on|at|for|with|by|from|as|vs|via|into|over|per|up|off|out|amid)\b)"
-    rf"[{_LO}]\w*"
+LINE_MODES = ("", "c", "t")
+SMALL_TITLE_WORDS = frozenset(
+    "a an the and or nor but of to in on at for with by from as vs via into over per up off out amid".split()
+)
+_LOWER_CONTENT_WORD = re.compile(  # a lowercase word that Title Case would have capitalised (not iPhone)
+    rf"(?<![\w'’-])(?!(?:{'|'.join(sorted(SMALL_TITLE_WORDS))})\b|[{_LO}]{{1,3}}[{_UP}])[{_LO}]\w*"
 )
 _CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{_UP}]\w*")
 _LOWER_WORDS = re.compile(rf"(?<![\w'’-])[{_LO}][\w'’-]*")
@@ -86,26 +89,30 @@ class Run:
         self.before = before  # lowercased token before the run, "" at a line start
         self.after = after  # lowercased token after it, "" at a line end
         self.initial = initial  # the run starts a sentence
-        self.caps = caps  # the line's capitalisation carries no information
+        self.caps = caps  # the line's mode: "" prose, "c" ALL CAPS, "t" Title Case (see line_mode)
 
 
-def find_runs(text: str, abbreviations: frozenset[str]) -> list[Run]:
-    """Candidate runs in reading order. ``abbreviations`` (``Inc``, ``Mr``...) may keep a final period."""
+def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] = frozenset()) -> list[Run]:
+    """Candidate runs in reading order. ``abbreviations`` (``Inc``, ``Mr``...) may keep a final period;
+    a lone word of ``common`` (lowercased: the, however, he) that starts a sentence is no candidate."""
     runs: list[Run] = []
-    caps_lines: dict[int, bool] = {}
+    caps_lines: dict[int, str] = {}
     for match in _RUN.finditer(text):
         matched = match.group()
         start = match.start()
         if " " not in matched and "." not in matched:  # the common case: one plain word
-            if matched.lower() in CONNECTORS:
+            low = matched.lower()
+            if low in CONNECTORS:
                 continue
             before = _word_before(text, start)
+            if low in common and before in _SENTENCE_END:
+                continue
             following = _AFTER.match(text, start + len(matched))
             after = following.group(1).lower() if following else ""
             line_start = text.rfind("\n", 0, start) + 1
             caps = caps_lines.get(line_start)
             if caps is None:
-                caps = caps_lines[line_start] = _is_caps_line(text, line_start)
+                caps = caps_lines[line_start] = line_mode(text, line_start)
             run = Run([start], [start + len(matched)], [matched], before, after, before in _SENTENCE_END, caps)
             runs.append(run)
             continue
@@ -168,7 +175,7 @@ def _make_run(text, words, starts, caps_lines):
     line_start = text.rfind("\n", 0, start) + 1
     caps = caps_lines.get(line_start)
     if caps is None:
-        caps = caps_lines[line_start] = _is_caps_line(text, line_start)
+        caps = caps_lines[line_start] = line_mode(text, line_start)
     ends = [s + len(w) for s, w in zip(starts, words)]
     return Run(starts, ends, words, before, after, before in _SENTENCE_END, caps)
 
@@ -199,16 +206,21 @@ def _word_before(text: str, start: int) -> str:
 
 
 def _is_caps_line(text: str, line_start: int) -> bool:
-    """A line whose capitals mark nothing: all caps, or a Title Case headline."""
+    return bool(line_mode(text, line_start))
+
+
+def line_mode(text: str, line_start: int) -> str:
+    """How far a line's capitals mark names: "" as in prose, "c" not at all (ALL CAPS), "t" only in
+    acronyms and words like OpenAI (a Title Case headline)."""
     line_end = text.find("\n", line_start)
     line = text[line_start:] if line_end < 0 else text[line_start:line_end]
     if not _HAS_LOWER.search(line):
-        return True
+        return "c"
     if _LOWER_CONTENT_WORD.search(line):
-        return False
+        return ""
     if line.rstrip().endswith((".", "!", "?", ":", ";")):
-        return False
-    return len(_CAPITALISED_WORD.findall(line)) >= 4
+        return ""
+    return "t" if len(_CAPITALISED_WORD.findall(line)) >= 4 else ""
 
 
 # --- features (shared with scripts/build_entity_model.py) ----------------------
@@ -239,6 +251,13 @@ def _ratio_class(part: int, total: int) -> str:
     return "1" if ratio < 0.3 else "2" if ratio < 0.7 else "3"
 
 
+def common_words(lexicon: dict) -> frozenset[str]:
+    """Words eng.train wrote in lowercase often and almost never inside a name."""
+    return frozenset(
+        word for word, (per, org, loc, misc, _, lower) in lexicon.items() if lower >= 10 and (per + org + loc + misc) * 100 < lower
+    )
+
+
 def suffix_classes(lexicon: dict) -> dict[str, str]:
     """Per final three letters, how the lexicon's words with that ending behave: names or lowercase words.
 
@@ -254,11 +273,11 @@ def suffix_classes(lexicon: dict) -> dict[str, str]:
     return {end: _ratio_class(e, n) + _ratio_class(l, n) for end, (e, l, n) in counts.items() if n >= 3}
 
 
-def word_features(word: str, caps: bool, lexicon: dict, suffixes: dict) -> tuple[list[str], str]:
+def word_features(word: str, caps: str, lexicon: dict, suffixes: dict) -> tuple[list[str], str]:
     """Features of a word on its own, and a short class of what the lexicon knows about it."""
     low = normal_form(word)
     stats = lexicon.get(low)
-    mode = "c" if caps else ""
+    mode = caps
     features = [
         mode + "l:" + low,
         mode + "s3:" + low[-3:],
@@ -268,6 +287,8 @@ def word_features(word: str, caps: bool, lexicon: dict, suffixes: dict) -> tuple
     if not caps:
         features.append("w:" + word)
         features.append("sh:" + shape(word))
+    elif caps == "t":  # Title Case still tells acronyms (SMIC) and inner capitals (OpenAI)
+        features.append("tsh:" + shape(word))
     if stats is None:
         known = "new"
     else:
@@ -335,9 +356,9 @@ class DocContext:
         self.inside = inside
 
 
-def position_features(known: str, position: str, starts_sentence: bool, caps: bool) -> list[str]:
+def position_features(known: str, position: str, starts_sentence: bool, caps: str) -> list[str]:
     """Features of a word and its place in the run; with ``word_features`` they are summed once and memoised."""
-    mode = "c" if caps else ""
+    mode = caps
     features = [mode + "pos:" + position, mode + "pos-lx:" + position + known]
     if starts_sentence:
         features.append(mode + "si:" + known)
@@ -369,7 +390,7 @@ def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position
         "pw-lx:" + before + "|" + known,
         "nw-lx:" + after + "|" + known,
     ]
-    mode = "c" if run.caps else ""
+    mode = run.caps
     low = lowers[i]
     if starts_sentence:
         features.append(mode + "si-inside:" + ("y" if low in doc.inside else "n") + known)
@@ -389,8 +410,8 @@ def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position
     return features
 
 
-def transition_features(previous_tag: str, caps: bool) -> list[str]:
-    return ["pt:" + previous_tag + ("c" if caps else "")]
+def transition_features(previous_tag: str, caps: str) -> list[str]:
+    return ["pt:" + previous_tag + caps]
 
 
 def document_lower_words(text: str) -> set[str]:
@@ -450,15 +471,19 @@ class EntityModel:
         self.transitions = {
             (tag, caps): sum(self.weights.get(f, 0) for f in transition_features(tag, caps))
             for tag in TAGS
-            for caps in (False, True)
+            for caps in LINE_MODES
         }
         self.lexicon = {word: tuple(stats) for word, stats in data["lexicon"].items()}
         self.phrases = data["phrases"]
+        self.phrase_pairs = {
+            " ".join(pair) for phrase in self.phrases for pair in zip(phrase.split(), phrase.split()[1:])
+        }
         self.abbreviations = frozenset(data["abbreviations"])
+        self.common = common_words(self.lexicon)
         self.suffixes = suffix_classes(self.lexicon)
         self._words: dict[tuple[str, bool], tuple[int, str]] = {}
 
-    def word_score(self, word: str, caps: bool, position: str, starts_sentence: bool) -> tuple[int, str]:
+    def word_score(self, word: str, caps: str, position: str, starts_sentence: bool) -> tuple[int, str]:
         """Summed weights of the word's own and positional features (memoised), and its lexicon class."""
         key = (word, caps, position, starts_sentence)
         cached = self._words.get(key)
@@ -565,7 +590,7 @@ def find_mentions(text: str) -> list[Mention]:
 def tag_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, type) of every name, before name resolution, in a ``straight`` text."""
     model = load_model()
-    runs = find_runs(text, model.abbreviations)
+    runs = find_runs(text, model.abbreviations, model.common)
     doc = DocContext(text, runs)
     spans: list[tuple[int, int, str]] = []
     caps_runs = []
@@ -580,10 +605,54 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
                 spans.append((run.starts[0], run.ends[0], tags[0][2:]))
     if caps_runs:
         doc.known = doc_known_words(text, spans)
+        title_lines = {text.rfind("\n", 0, run.starts[0]) + 1 for run in caps_runs if run.caps == "t"}
+        for line_start in sorted(title_lines):
+            for run in _title_line_runs(text, line_start, model, doc):
+                spans.extend(spans_from_tags(run, model.tag(run, doc)))
         for run in caps_runs:
-            spans.extend(spans_from_tags(run, model.tag(run, doc)))
+            if run.caps == "c":
+                spans.extend(spans_from_tags(run, model.tag(run, doc)))
         spans.sort()
     return [span for span in spans if _plausible(text[span[0] : span[1]])]
+
+
+_TITLE_CASED_WORD = re.compile(rf"(?<![\w'])[{_UP}][{_LO}]+\b(?!['-]\w)")
+
+
+def _title_line_runs(text: str, line_start: int, model: EntityModel, doc: DocContext) -> list[Run]:
+    """Runs of a Title Case line, found after writing its common words in lowercase again.
+
+    A word goes back to lowercase when the article or eng.train mostly writes it so
+    ("Plans", "Over") and the article's body did not use it in a name; acronyms,
+    words like OpenAI and unfamiliar words keep their capital. The line then reads
+    like prose and is tagged as such. Offsets do not move: case changes keep lengths.
+    """
+    line_end = text.find("\n", line_start)
+    line = text[line_start:] if line_end < 0 else text[line_start:line_end]
+    lexicon = model.lexicon
+    pairs = model.phrase_pairs
+    words = [w.lower() for w in _TITLE_CASED_WORD.findall(line)]
+    in_phrase = {w for pair in zip(words, words[1:]) if " ".join(pair) in pairs for w in pair}
+
+    def recase(match: re.Match) -> str:
+        word = match.group()
+        low = word.lower()
+        if match.start() == 0 or low in doc.known or low in in_phrase:
+            return word
+        if low in doc.lower:
+            return low
+        stats = lexicon.get(low)
+        if stats is None:
+            return word
+        per, org, loc, misc, capital_other, lower = stats
+        entity = per + org + loc + misc
+        return low if entity == 0 or lower > entity + capital_other else word
+
+    runs = find_runs(_TITLE_CASED_WORD.sub(recase, line), model.abbreviations, model.common)
+    for run in runs:
+        run.starts = [start + line_start for start in run.starts]
+        run.ends = [end + line_start for end in run.ends]
+    return runs
 
 
 # Capitalised common nouns and titles that news writes like names but that name nothing.
