@@ -87,7 +87,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
             continue
         try:
             result = _normalise(match.lastgroup, text, start, anchor)
-        except (ArithmeticError, LookupError, ValueError, TypeError):
+        except (ArithmeticError, AttributeError, LookupError, ValueError, TypeError):
             result = None  # a date out of the calendar's range, a day 31 in June...
         if result is None:
             continue

@@ -426,7 +426,8 @@ DIGIT_START = (
     rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
     r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
-    r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q)"
+    r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q"
+    r"|[1-4](?:st|nd|rd|th)[\s-]+(?:[Ff]iscal[\s-]+)?(?:[Qq]uarter|[Hh]alf))"
 )
 
 # Frequent function words start an expression only before certain words; the
@@ -441,7 +442,8 @@ _THE_FOLLOWERS = (
     + " couple dozen hundreds dozens half"
 )
 _A_FOLLOWERS = (
-    "few couple dozen half single hundred number pair full straight year month week day decade century hour "
+    "few couple dozen half single hundred number pair full straight consecutive calendar business trading working "
+    "year month week day decade century hour "
     "minute quarter second long short"
 )
 FOLLOWERS = {
