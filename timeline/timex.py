@@ -318,6 +318,12 @@ def _norm_month_day(m: re.Match, c: Context):
 _norm_day_month = _norm_month_day
 
 
+def _norm_week_of(m: re.Match, c: Context):
+    """'the week of March 6': the ISO week holding that day."""
+    _, value = _norm_month_day(m, c)
+    return "DATE", _iso_week(dt.date.fromisoformat(value))
+
+
 def _norm_month_year(m: re.Match, c: Context):
     return "DATE", _iso_month(parse_year(m["year"]), month_number(m["month"]))
 

@@ -265,6 +265,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?P<month>{MONTH_NAME})\s+"
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
     ("day_month",
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
@@ -298,7 +299,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{QUANTIFIER}\s+)?(?:(?:the|another|an\s+additional|additional|past|last|next|first|final|previous|coming|"
      r"following|latest|remaining|ensuing|preceding|initial|subsequent|entire|full|whole)\s+){0,2}"
      rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
-     rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?"
+     rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?(?:\s+or\s+so)?"
      r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
     ("vague_period",
      r"(?:(?P<mod>recent|the\s+coming|coming|upcoming|the\s+past|past|the\s+last|the\s+next|the\s+ensuing|"
@@ -363,6 +364,7 @@ RULE_FIRST_WORDS = {
     "clock": "DIGIT around about approximately noon midnight midday",
     "month_day": f"{_MONTH_WORDS} {_WEEKDAY_WORDS}",
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
+    "week_of": "the",
     "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
