@@ -97,11 +97,16 @@ def _first_cue_backwards(tokens: list[str]) -> tuple[str | None, int]:
     return None, 0
 
 
+# After the expression, a reporting verb usually closes a quote ("... Thursday," he
+# said): its tense is the report's, not the event's.
+_REPORTING = frozenset("said told added stated explained noted announced reported".split())
+
+
 def _first_cue_forwards(tokens: list[str]) -> tuple[str | None, int]:
     previous = ""
     for distance, token in enumerate(tokens):
         following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
-        cue = _cue(token, following, previous)
+        cue = None if token.lower() in _REPORTING else _cue(token, following, previous)
         if cue:
             return cue, distance
         previous = token.lower()
