@@ -8,6 +8,13 @@ from timeline.store import Filter, Store, StoreError, fts_query
 from .conftest import DCT
 
 
+def write(store, batch):
+    """Write as the indexer does: the batch, then what is derived from it."""
+    written = store.write(batch)
+    store.refresh()
+    return written
+
+
 def article(article_id="a1", text="Headline\n\nGoogle did a thing last year."):
     return Article(id=article_id, title="Headline", text=text, published=DCT, path=f"/x/{article_id}.md")
 
@@ -26,16 +33,16 @@ def test_schema_is_created_with_fts_and_version(store):
 
 
 def test_write_replaces_an_articles_events(store):
-    store.write([(article(), "h1", [event(), event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    write(store, [(article(), "h1", [event(), event(value="2025", start="2025-01-01", end="2025-12-31")])])
     assert store.counts()["events"] == 2
-    store.write([(article(), "h2", [event(entities=("Meta",))])])
+    write(store, [(article(), "h2", [event(entities=("Meta",))])])
     store.refresh_entity_counts()
     assert store.counts() == {"articles": 1, "events": 1, "entities": 1}
     assert [e.name for e in store.entities()] == ["Meta"]
 
 
 def test_timeline_order_groups_and_windows(store):
-    store.write([(article(), "h", [
+    write(store, [(article(), "h", [
         event(start="2025-06-14", end="2025-06-14", granularity="day", value="2025-06-14"),
         event(start="2024-01-01", end="2024-12-31", granularity="year", value="2024"),
         event(start="2025-01-01", end="2025-12-31", granularity="year", value="2025"),
@@ -50,7 +57,7 @@ def test_timeline_order_groups_and_windows(store):
 
 
 def test_filters(store):
-    store.write([(article(), "h", [
+    write(store, [(article(), "h", [
         event(entities=("Google",), text="Google spent money."),
         event(entities=("Google", "Meta"), text="Google and Meta met.", value="2025", start="2025-01-01", end="2025-12-31"),
         event(entities=("Meta",), text="Meta bought a stake.", value="2023", start="2023-01-01", end="2023-12-31"),
@@ -72,13 +79,13 @@ def test_filters(store):
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "*", "NEAR(", "a OR", "-x", "col:thing", "()", "'"])
 def test_search_syntax_never_errors(store, query):
-    store.write([(article(), "h", [event()])])
+    write(store, [(article(), "h", [event()])])
     store.events(Filter(search=query))
     assert fts_query(query) == "" or fts_query(query).startswith('"')
 
 
 def test_entity_list_narrows_and_types(store):
-    store.write([(article(), "h", [event(entities=("Google", "Meta", "Scale AI"))])])
+    write(store, [(article(), "h", [event(entities=("Google", "Meta", "Scale AI"))])])
     store.refresh_entity_counts()
     assert [e.name for e in store.entities("sca")] == ["Scale AI"]
     assert store.entities("%") == []
@@ -90,7 +97,7 @@ def test_excerpt_reads_a_window(store):
     start = text.index("Google")
     stored = Event("a1", "2024-01-01", "2024-12-31", "year", "2024", "Google did a thing last year.",
                    start, start + 29, "last year")
-    store.write([(article(text=text), "h", [stored])])
+    write(store, [(article(text=text), "h", [stored])])
     window, begin, end = store.excerpt(store.events()[0][0], reach=100)
     assert window[begin:end] == "Google did a thing last year."
     assert len(window) < 300
@@ -138,19 +145,19 @@ def test_counts_left_stale_by_a_killed_run_are_refreshed(tmp_path, store):
 def test_a_read_only_database_is_named(tmp_path):
     path = tmp_path / "t.db"
     with Store(path) as store:
-        store.write([(article(), "h", [event()])])
+        write(store, [(article(), "h", [event()])])
     with Store(path, read_only=True) as store:
         assert store.count() == 1  # reading still works
         with pytest.raises(StoreError, match="read-only"):
-            store.write([(article(), "h2", [event()])])
+            write(store, [(article(), "h2", [event()])])
 
 
 def test_marks_survive_reindexing_and_filter(store):
     first = event(text="Google did a thing last year.")
-    store.write([(article(), "h", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    write(store, [(article(), "h", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
     stored = store.events()[0][0]
     store.set_mark(stored, True)
-    store.write([(article(), "h2", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    write(store, [(article(), "h2", [first, event(value="2025", start="2025-01-01", end="2025-12-31")])])
     marked = store.events(Filter(marked_only=True))
     assert [(e.value, e.marked) for e, _ in marked] == [("2024", True)]
     store.set_mark(marked[0][0], False)
@@ -158,7 +165,7 @@ def test_marks_survive_reindexing_and_filter(store):
 
 
 def test_excluding_an_entity(store):
-    store.write([(article(), "h", [event(entities=("Google",)), event(entities=("Meta",), value="2023",
+    write(store, [(article(), "h", [event(entities=("Google",)), event(entities=("Meta",), value="2023",
                                                                         start="2023-01-01", end="2023-12-31")])])
     store.refresh()
     meta = store.find_entity("Meta")
@@ -166,7 +173,7 @@ def test_excluding_an_entity(store):
 
 
 def test_position_of_a_date(store):
-    store.write([(article(), "h", [
+    write(store, [(article(), "h", [
         event(value="2023", start="2023-01-01", end="2023-12-31"),
         event(value="2024", start="2024-01-01", end="2024-12-31"),
         event(value="2024-06-01", start="2024-06-01", end="2024-06-01", granularity="day"),
@@ -183,7 +190,7 @@ def test_a_story_row_is_kept_when_any_of_its_events_passes_the_filter(store):
 
     a, _ = told("a", ())
     b, _ = told("b", ())
-    store.write([
+    write(store, [
         (a, "h", [event(article_id="a", text="Google plans to end its partnership deal.", entities=("Google",))]),
         (b, "h", [event(article_id="b", text="Google plans to end its partnership, Meta says.",
                         entities=("Google", "Meta"))]),

@@ -25,7 +25,7 @@ _PATTERN = re.compile(
         (?P<decade>\d{3}) |
         (?P<year>\d{4})
         (?: -(?P<month>\d{2}) (?: -(?P<day>\d{2}) (?:T[\w:.+-]*)? )?
-          | -W(?P<week>\d{2})
+          | -W(?P<week>\d{2})(?P<weekend>-WE)?
           | -Q(?P<quarter>[1-4])
           | -H(?P<half>[12])
           | -(?P<season>SP|SU|FA|WI)
@@ -77,6 +77,8 @@ def _period(m: re.Match) -> Period | None:
         return Period(dt.date(year, month, 1), _month_end(year, month), "month")
     if m["week"]:
         monday = dt.date.fromisocalendar(year, int(m["week"]), 1)
+        if m["weekend"]:
+            return Period(monday + dt.timedelta(days=5), monday + dt.timedelta(days=6), "week")
         return Period(monday, monday + dt.timedelta(days=6), "week")
     if m["quarter"]:
         first = 3 * int(m["quarter"]) - 2
@@ -123,7 +125,9 @@ def describe(value: str, granularity: str, start: str) -> str:
             when = f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
             return f"{when} {time}" if re.fullmatch(r"\d\d:\d\d(:\d\d)?", time) else when
         case "week":
-            return f"week {value[-2:]} of {value[:4]}"
+            if value.endswith("-WE"):
+                return f"the weekend of week {value[6:8]}, {value[:4]}"
+            return f"week {value[6:8]} of {value[:4]}"
         case "month":
             return f"{_MONTHS[date.month - 1]} {date.year}"
         case "quarter":

@@ -50,20 +50,22 @@ class Candidate:
 def content_words(text: str, names: Sequence[str] = ()) -> frozenset[str]:
     """The words that carry a sentence's content, stemmed to five letters, and its numbers;
     never the words of the entities' names, which the entity test already compares."""
-    skip = {word.lower() for name in names for word in _WORD.findall(name)}
-    words = set()
-    for match in _WORD.finditer(text):
-        word = match.group().lower().replace("’", "'").removesuffix("'s")
+    skip = _NOT_CONTENT.union(_WORD.findall(" ".join(names).lower())) if names else _NOT_CONTENT
+    found = set()
+    for word in _WORD.findall(text.lower()):
         if word[0].isdigit():
-            words.add(word.rstrip(".,"))
-        elif len(word) > 2 and word not in _NOT_CONTENT and word not in skip:
-            words.add(word[:5])
-    return frozenset(words)
+            found.add(word.rstrip(".,"))
+        elif len(word) > 2:
+            word = word.removesuffix("'s").removesuffix("’s")
+            if word not in skip:
+                found.add(word[:5])
+    return frozenset(found)
 
 
 def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
     """Each event's story: the id of the first event (in the order given) of its group."""
-    words = [content_words(e.text, e.entity_names) for e in events]
+    pairable = _pairable(events)
+    words = [content_words(e.text, e.entity_names) if able else frozenset() for e, able in zip(events, pairable)]
     parent = list(range(len(events)))
 
     def root(i: int) -> int:
@@ -77,6 +79,16 @@ def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
             a, b = root(i), root(j)
             parent[max(a, b)] = min(a, b)
     return {event.id: events[root(i)].id for i, event in enumerate(events)}
+
+
+def _pairable(events: Sequence[Candidate]) -> list[bool]:
+    """Whether each event shares an entity (or the lack of one) with an event of another article:
+    a cheap test that spares reading the words of events that can pair with nothing."""
+    articles_by_entity: dict[int, set[str]] = defaultdict(set)
+    for event in events:
+        for entity in event.entity_ids or (-1,):
+            articles_by_entity[entity].add(event.article_id)
+    return [any(len(articles_by_entity[entity]) > 1 for entity in event.entity_ids or (-1,)) for event in events]
 
 
 def _candidate_pairs(words: Sequence[frozenset[str]]):

@@ -36,7 +36,7 @@ def date_label(event: Event) -> str:
     if event.granularity == "month":
         return "month"
     if event.granularity == "week":
-        return f"week {event.value[-2:]}"
+        return f"week {event.value[6:8]}" + (" end" if event.value.endswith("-WE") else "")
     return describe(event.value, event.granularity, event.start)
 
 
