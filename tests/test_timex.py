@@ -374,3 +374,28 @@ def test_extreme_dates_with_relative_expressions(dct):
 def test_is_pure():
     text = "On Friday, sales fell 3% from a year earlier; next year will be better."
     assert tag(text, DCT) == tag(text, DCT)
+
+
+# --- anaphora: dates placed relative to the last date the text gave -----------
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Fire broke out on Oct. 23. The next day, crews were still there.", "The next day", ("DATE", "2024-10-24")),
+        ("Fire broke out on Oct. 23. That night, crews were still there.", "That night", ("DATE", "2024-10-23TNI")),
+        ("Fire broke out on Oct. 23. The following morning, it rained.", "The following morning", ("DATE", "2024-10-24TMO")),
+        ("The plant opened on May 2 and closed the same day.", "the same day", ("DATE", "2025-05-02")),
+        ("The option ends on Nov. 30. Until then, holders may convert.", "then", ("DATE", "2025-11-30")),
+        # an anchor coarser than the expression is kept, not moved: still 2019
+        ("The strike ended in 2019. The next day, talks began.", "The next day", ("DATE", "2019")),
+        ("The strike ended in 2019. Three days later, talks began.", "Three days later", ("DATE", "2019")),
+    ],
+)
+def test_anaphoric_dates(text, expression, expected):
+    assert value_of(text, expression) == expected
+
+
+@pytest.mark.parametrize("text", ["He said then that it was over.", "Since then, sales have doubled."])
+def test_then_alone_is_no_date(text):
+    assert found(text) == []

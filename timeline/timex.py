@@ -798,16 +798,22 @@ def _nearest_quarter(quarters: list[tuple[int, int, re.Match]], timex: Timex) ->
 
 
 _ANAPHORA = "ANAPHORA"
-_ANAPHORIC_SHIFT = {"that": 0, "the following": 1, "the previous": -1, "the prior": -1}
+_ANAPHORIC_SHIFT = {"that": 0, "the following": 1, "the next": 1, "the previous": -1, "the prior": -1, "the same": 0}
 _GRANULARITY = {"D": 10, "W": 10, "M": 7, "Q": 7, "Y": 4, "DE": 4, "CE": 4, "H": 10, "MIN": 10, "S": 10}
 
 
 def _norm_anaphoric_period(m: re.Match, c: Context):
-    """'later that year', 'the following month': placed after the date the text last gave."""
-    unit = UNIT_CODES[_key(m["unit"])]
+    """'later that year', 'the following month', 'that night', 'until then': placed at or after the
+    date the text last gave ('then' is that date itself)."""
+    if m["then"]:
+        return "DATE", f"{_ANAPHORA} D 0"
+    if m["part"]:
+        shift = _ANAPHORIC_SHIFT[_key(m["rel3"])]
+        return "DATE", f"{_ANAPHORA} D {shift} {DAY_PARTS[_key(m['part'])]}"
+    unit = UNIT_CODES[_key(group(m, "unit"))]
     if unit == "Q":
         return None
-    return "DATE", f"{_ANAPHORA} {unit} {_ANAPHORIC_SHIFT[_key(m['rel'])]}"
+    return "DATE", f"{_ANAPHORA} {unit} {_ANAPHORIC_SHIFT[_key(group(m, 'rel'))]}"
 
 
 _ANCHOR_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?")
@@ -826,12 +832,14 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
     resolved = []
     for timex in found:
         if timex.value.startswith(_ANAPHORA):
-            _, unit, shift = timex.value.split()
+            _, unit, shift, *part = timex.value.split()
             if unit == "TIME":
                 near = len(anchor) == 10 and timex.start - anchor_end < _CLOCK_REACH and anchor_end
                 value = f"{anchor if near else _iso_date(dct)}T{shift}"
             else:
                 value = _shift_anchor(anchor, dct, unit, int(shift))
+                if part and len(value) == 10:
+                    value += f"T{part[0]}"  # 'that night': the day's night
             timex = Timex(timex.start, timex.end, timex.text, timex.type, value)
         elif timex.type in ("DATE", "TIME") and (match := _ANCHOR_VALUE.match(timex.value)):
             anchor, anchor_end = match.group(0), timex.end
@@ -840,12 +848,13 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
 
 
 def _shift_anchor(anchor: str, dct: dt.date, unit: str, shift: int) -> str:
-    """The anchor moved by shift units; an anchor coarser than the unit keeps its own granularity."""
+    """The anchor moved by shift units; an anchor coarser than the unit keeps its own granularity
+    and is not moved ('the next day' after 'in 2019' is most likely still in 2019)."""
     granularity = {4: "Y", 7: "M", 10: "D"}[len(anchor)]
     if unit in ("DE", "CE"):
         unit, shift = "Y", shift * (10 if unit == "DE" else 100)
     if len(anchor) < _GRANULARITY[unit]:
-        unit = granularity
+        unit, shift = granularity, 0
     year = int(anchor[:4])
     month = int(anchor[5:7]) if len(anchor) >= 7 else 1
     day = int(anchor[8:10]) if len(anchor) >= 10 else 1

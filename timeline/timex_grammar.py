@@ -285,7 +285,10 @@ RULES: list[tuple[str, str]] = [
      r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"),
     ("year_period", rf"the\s+(?P<year>{YEAR4})\s+(?:quarter|period)(?!s)"),
     ("anaphoric_period",
-     rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"),
+     rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"
+     r"|(?P<rel2>the\s+next|the\s+same)\s+(?P<unit2>day)(?![\w-])"
+     rf"|(?:(?:early|late)\s+)?(?P<rel3>that|the\s+next|the\s+following|the\s+previous|the\s+same)\s+(?:same\s+)?(?P<part>{PART})(?![\w-])"
+     r"|(?:(?<=until\s)|(?<=by\s)|(?<=before\s)|(?<=till\s))(?P<then>then)(?![\w-])"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
@@ -371,7 +374,7 @@ RULE_FIRST_WORDS = {
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year",
     "year_period": "the",
-    "anaphoric_period": f"{_EDGE_WORDS} that the",
+    "anaphoric_period": f"{_EDGE_WORDS} that the then",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
     "weekday_set": "every each " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
