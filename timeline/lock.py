@@ -22,6 +22,25 @@ except ImportError:  # Windows: no flock; indexers are not kept apart there
     fcntl = None
 
 
+_held: set[int] = set()  # descriptors of locks this process holds
+
+
+def _close_in_child() -> None:
+    """A forked child (a worker of the indexer's process pool) must not keep the lock alive:
+    flock belongs to the open file, so a child holding a copy of the descriptor would hold
+    the lock after its parent was killed. Closing the copy leaves the parent's lock as it is."""
+    for fd in _held:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
 class LockBusy(Exception):
     """Another process holds the lock; the message names the database and that process."""
 
@@ -69,12 +88,14 @@ def indexer_lock(
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
         raise LockUnavailable(f"{path}: cannot create the indexer's lock file ({error.strerror or error})") from None
+    _held.add(fd)
     try:
         _take(fd, database, wait, on_wait)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)  # closing the descriptor releases the lock
 
 
