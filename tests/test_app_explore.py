@@ -207,3 +207,22 @@ async def test_layout_holds_at_any_size(app, size):
         assert lines and all(len(line) <= width for line in lines)
         assert any("…" in line for line in lines) or width >= 250
         await pilot.resize_terminal(*reversed(size)) if False else None
+
+
+async def test_the_app_follows_an_indexer_writing_beside_it(tmp_path):
+    from timeline.indexer import index
+
+    from .conftest import write_article
+
+    write_article(tmp_path, "a.md", "First\n\nIn 2020 it began.")
+    with Store(tmp_path / "t.db") as store:
+        index([tmp_path], store)
+        app = TimelineApp(store, export_dir=tmp_path, remember=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            before = app.timeline.event_count
+            write_article(tmp_path, "b.md", "Second\n\nIn 2021 it went on.")
+            with Store(tmp_path / "t.db") as indexer_side:
+                index([tmp_path], indexer_side)
+            app._follow_indexer()
+            await pilot.pause()
+            assert app.timeline.event_count == before + 2

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from timeline.model import Article, Event, Mention
-from timeline.store import Filter, Store, StoreError, fts_query
+from timeline.store import Filter, Group, Store, StoreError, fts_query
 
 from .conftest import DCT
 
@@ -209,3 +209,32 @@ def test_filters_round_trip_through_json():
     assert Filter.from_json(flt.to_json()) == flt
     assert Filter.from_json("{not json") == Filter()
     assert Filter.from_json('{"entity_ids": [1], "unknown": 2}') == Filter(entity_ids=(1,))
+
+
+def test_positions_number_the_timeline_without_gaps(store):
+    def told(article_id, text, value="2024", entities=("Google",)):
+        start = {"2024": "2024-01-01", "2023": "2023-01-01"}[value]
+        return event(article_id=article_id, text=text, value=value, start=start, end=start[:4] + "-12-31",
+                     entities=entities)
+
+    def art(article_id):
+        return Article(id=article_id, title="T", text="T\n\nx", published=DCT, path=f"/x/{article_id}")
+
+    write(store, [
+        (art("a"), "h", [told("a", "Google plans to end its partnership deal."), told("a", "Other 2023 news.", "2023")]),
+        (art("b"), "h", [told("b", "Google plans to end its partnership, Meta says.", entities=("Google", "Meta"))]),
+    ])
+    rows = list(store.db.execute("SELECT pos, pos_all, id = story FROM events ORDER BY pos_all"))
+    assert [r[1] for r in rows] == [0, 1, 2]
+    assert sorted(r[0] for r in rows if r[2]) == [0, 1]
+    assert all(r[0] is None for r in rows if not r[2])
+    assert list(store.db.execute("SELECT bucket, stories, events FROM buckets ORDER BY bucket")) == [
+        ("2023", 1, 1), ("2024", 1, 2)]
+    meta = store.find_entity("Meta")
+    assert [e.text for e, _ in store.events(Filter(entity_ids=(meta.id,)))] == ["Google plans to end its partnership deal."]
+    assert store.groups(Filter(entity_ids=(meta.id,))) == [Group("2024", 1)]
+    # an earlier event moves every later row: positions follow
+    write(store, [(art("c"), "h", [told("c", "Long ago in 2023 too.", "2023", entities=())])])
+    assert [r[0] for r in store.db.execute("SELECT pos_all FROM events ORDER BY pos_all")] == [0, 1, 2, 3]
+    assert [e.text for e, _ in store.events(Filter(grouped=False), offset=2, limit=1)] == [
+        "Google plans to end its partnership deal."]

@@ -101,6 +101,19 @@ class TimelineApp(App[None]):
         self.sub_title = str(self.store.path)
         self._restore()
         self.timeline.focus()
+        self._seen_version = self.store.data_version()
+        self.set_interval(2, self._follow_indexer)
+
+    def _follow_indexer(self) -> None:
+        """Show what an indexer running beside the app has finished writing."""
+        version = self.store.data_version()
+        if version == self._seen_version or self.store.needs_refresh:
+            return  # nothing new, or an indexer still between writing and numbering
+        self._seen_version = version
+        before = self.timeline.event_count
+        self.apply_filter(self.filter, keep_position=True)
+        if self.timeline.event_count != before:
+            self.notify(f"The database changed: {self.timeline.event_count:,} events now.", timeout=4)
 
     @property
     def timeline(self) -> TimelineView:
@@ -353,6 +366,7 @@ class TimelineApp(App[None]):
         self._save()
         self.store = self.timeline.store = store
         self.sub_title = str(store.path)
+        self._seen_version = store.data_version()
         self._restore()
 
     @work(thread=True, exclusive=True)

@@ -417,6 +417,10 @@ class Store:
 
     # --- reading -------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (an indexer, say) commits to the database."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         return {
             table: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
