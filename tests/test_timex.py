@@ -399,3 +399,29 @@ def test_anaphoric_dates(text, expression, expected):
 @pytest.mark.parametrize("text", ["He said then that it was over.", "Since then, sales have doubled."])
 def test_then_alone_is_no_date(text):
     assert found(text) == []
+
+
+# --- quarterly reports: comparisons with the year before mean the same quarter --
+
+
+REPORT_DCT = dt.date(1989, 10, 26)
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Third-quarter profit rose to $5 million from $3 million in the same period last year.",
+         "the same period last year", ("DATE", "1988-Q3")),
+        ("Third-quarter sales were $2 million. For the quarter a year ago, sales were $1 million.",
+         "the quarter a year ago", ("DATE", "1988-Q3")),
+        ("Third-quarter sales were $2 million; last year's quarter had $1 million.", "last year's quarter", ("DATE", "1988-Q3")),
+        ("Third-quarter net was $24 million, compared with a loss of $3 million last year.", "last year", ("DATE", "1988-Q3")),
+        ("Third-quarter sales rose 13% from last year's $1.5 billion.", "last year", ("DATE", "1988-Q3")),
+        # no comparison: the year itself
+        ("Third-quarter sales rose. The company was sold last year to a rival.", "last year", ("DATE", "1988")),
+        # no quarter reported: the year before
+        ("Sales in the same period last year were lower.", "the same period last year", ("DATE", "1988")),
+    ],
+)
+def test_year_before_in_quarterly_reports(text, expression, expected):
+    assert value_of(text, expression, REPORT_DCT) == expected

@@ -94,7 +94,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         timex_type, value, end = result
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
-    return _resolve_anaphora(_resolve_year_ago(found), anchor)
+    return _resolve_anaphora(_resolve_year_ago(found, text), anchor)
 
 
 # ---------------------------------------------------------------------------
@@ -763,12 +763,26 @@ SET_ADVERBS = {
 
 _QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
 # Comparisons that mean "the same quarter" when a quarter is being reported.
-_NEEDS_QUARTER = re.compile(r"(?i)^(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:\w+\s+)?year-(?:ago|earlier)|\d{4}\s+(?:quarter|period))")
+_NEEDS_QUARTER = re.compile(
+    r"(?i)^(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:\w+\s+)?year-(?:ago|earlier)|\d{4}\s+(?:quarter|period)"
+    r"|(?:\w+\s+)?(?:quarter|period)\s+(?:of\s+)?(?:last|a|the)\s|last\s+year['’]s\s)"
+)
 _QUARTER_REACH = 400
 
 
-def _resolve_year_ago(found: list[Timex]) -> list[Timex]:
-    """Financial convention: 'a year ago' or 'the 1988 period' next to a reported quarter means that quarter."""
+# "compared with $3 million last year", "up from last year's $2.3 billion": a comparison.
+_COMPARISON_BEFORE = re.compile(r"(?i)(?:\b(?:compared\s+(?:with|to)|versus|vs\.)\s[^.;:]{0,50}|\bfrom\s+)$")
+
+
+def _needs_quarter(timex: Timex, text: str) -> bool:
+    if _NEEDS_QUARTER.match(timex.text):
+        return True
+    return timex.text.lower() == "last year" and bool(_COMPARISON_BEFORE.search(text, max(0, timex.start - 60), timex.start))
+
+
+def _resolve_year_ago(found: list[Timex], text: str) -> list[Timex]:
+    """Financial convention: 'a year ago', 'the 1988 period' or a comparison with 'last year' next to a
+    reported quarter means that quarter."""
     quarters = [
         (timex.start, timex.end, match)
         for timex in found
@@ -778,7 +792,7 @@ def _resolve_year_ago(found: list[Timex]) -> list[Timex]:
         return found
     resolved = []
     for timex in found:
-        if _NEEDS_QUARTER.match(timex.text):
+        if _needs_quarter(timex, text):
             quarter = _nearest_quarter(quarters, timex)
             if quarter is not None:
                 year = int(timex.value[:4]) if re.fullmatch(r"\d{4}", timex.value) else int(quarter[1]) - 1

@@ -278,11 +278,14 @@ RULES: list[tuple[str, str]] = [
      rf"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:year\s+)?(?P<year2>{YEAR4}))?"
      r"(?:\s+(?P<yearrel2>last|next|this)\s+year)?"
      rf"|(?P<qnum>Q[1-4]|[1-4]Q|H[12])(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
+    ("year_ago",
+     r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"
+     r"|(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:quarter|period)\s+(?:of\s+)?"
+     r"(?:last\s+year|a\s+year\s+(?:ago|earlier)|the\s+(?:previous|prior)\s+year)"
+     r"|last\s+year['’]s\s+(?:quarter|period)(?!s)"),
     ("anaphoric_quarter",
      r"(?P<rel>the(?:\s+(?:latest|most\s+recent|current|just[\s-]ended|recent|past|same))?|this|last|next|its(?:\s+latest)?)"
      r"\s+(?:fiscal\s+)?quarter(?!s)|(?P<rel2>the\s+(?:latest|most\s+recent))\s+period"),
-    ("year_ago",
-     r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"),
     ("year_period", rf"the\s+(?P<year>{YEAR4})\s+(?:quarter|period)(?!s)"),
     ("anaphoric_period",
      rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"
@@ -372,7 +375,7 @@ RULE_FIRST_WORDS = {
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
     "anaphoric_quarter": "the this last next its",
-    "year_ago": "the comparable corresponding same year",
+    "year_ago": "the comparable corresponding same year quarter period last",
     "year_period": "the",
     "anaphoric_period": f"{_EDGE_WORDS} that the then",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
