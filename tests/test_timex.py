@@ -425,3 +425,20 @@ REPORT_DCT = dt.date(1989, 10, 26)
 )
 def test_year_before_in_quarterly_reports(text, expression, expected):
     assert value_of(text, expression, REPORT_DCT) == expected
+
+
+# --- tense: the sentence around the expression --------------------------------
+
+
+def test_expression_opening_a_sentence_takes_the_main_verb_even_a_reporting_one():
+    text = "Profits have doubled since 1980. In September, it announced plans to buy a rival."
+    assert value_of(text, "September", dt.date(1989, 10, 30)) == ("DATE", "1989-09")
+
+
+def test_a_title_or_initial_ends_no_sentence():
+    from timeline.timex_tense import sentence_span
+
+    text = "It rained. On Friday, Gen. Smith met U.S. officials after Roe vs. Wade was cited. Then he left."
+    start = text.index("Friday")
+    left, right = sentence_span(text, start, start + len("Friday"))
+    assert text[left:right] == "On Friday, Gen. Smith met U.S. officials after Roe vs. Wade was cited."

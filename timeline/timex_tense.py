@@ -16,7 +16,13 @@ _WINDOW = 250
 # Verb cues further than this (in characters) from the expression are ignored.
 _CUE_REACH = 120
 
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n")
+# A full stop after a title, "vs" or an initial ("Mr. Smith", "Roe vs. Wade", "U.S. Army") ends no sentence.
+_ABBREVIATIONS = ("vs", "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Sgt", "Rev", "Prof",
+                  "Adm", "Capt", "Maj", "Cmdr")
+_NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word})" for word in _ABBREVIATIONS) + r"(?<!\b[A-Z])"
+_SENTENCE_BREAK = re.compile(
+    rf"{_NOT_AFTER_ABBREVIATION}[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|[!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n"
+)
 
 _PAST_WORDS = frozenset("""
 was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
@@ -64,8 +70,10 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     low = max(0, start - _WINDOW)
     high = min(len(text), end + _WINDOW)
     left = low
-    for boundary in _SENTENCE_BREAK.finditer(text, low, start):
-        left = boundary.end()
+    # The break's look-ahead needs the expression's first character ("1994. In January").
+    for boundary in _SENTENCE_BREAK.finditer(text, low, min(len(text), start + 1)):
+        if boundary.end() <= start:
+            left = boundary.end()
     boundary = _SENTENCE_BREAK.search(text, end, high)
     right = boundary.start() + 1 if boundary else high
     return left, right
@@ -78,8 +86,11 @@ def sentence_tense(text: str, start: int, end: int) -> str:
     """
     left, right = sentence_span(text, start, end)
     left, right = max(left, start - _CUE_REACH), min(right, end + _CUE_REACH)
-    back_cue, back_distance = _first_cue_backwards(_TOKEN.findall(text, left, start))
-    ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right))
+    before = _TOKEN.findall(text, left, start)
+    back_cue, back_distance = _first_cue_backwards(before)
+    # An expression opening its sentence ("In September, it announced...") is followed by the
+    # main clause, whose reporting verb is the event's own.
+    ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right), opens_sentence=len(before) <= 1)
     if back_cue and (not ahead_cue or back_distance <= ahead_distance):
         return back_cue
     return ahead_cue or "present"
@@ -102,11 +113,12 @@ def _first_cue_backwards(tokens: list[str]) -> tuple[str | None, int]:
 _REPORTING = frozenset("said told added stated explained noted announced reported".split())
 
 
-def _first_cue_forwards(tokens: list[str]) -> tuple[str | None, int]:
+def _first_cue_forwards(tokens: list[str], opens_sentence: bool = False) -> tuple[str | None, int]:
     previous = ""
     for distance, token in enumerate(tokens):
         following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
-        cue = None if token.lower() in _REPORTING else _cue(token, following, previous)
+        reporting = token.lower() in _REPORTING and not opens_sentence
+        cue = None if reporting else _cue(token, following, previous)
         if cue:
             return cue, distance
         previous = token.lower()
