@@ -73,11 +73,11 @@ def verdict(value: float, target: float) -> str:
     return "ok" if value <= target else f"over target by {value / target:.1f}x"
 
 
-def time_index(corpus: Path, db: Path, workers: int) -> dict:
+def time_index(corpus: Path, db: Path, workers: int, prototype: bool = False) -> dict:
     """Index in a fresh (spawned) process, so its peak memory is the indexer's own."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    child = context.Process(target=_index_child, args=(str(corpus), str(db), workers, results))
+    child = context.Process(target=_index_child, args=(str(corpus), str(db), workers, prototype, results))
     child.start()
     while True:
         try:
@@ -90,7 +90,9 @@ def time_index(corpus: Path, db: Path, workers: int) -> dict:
     return figures
 
 
-def _index_child(corpus: str, db: str, workers: int, results) -> None:
+def _index_child(corpus: str, db: str, workers: int, prototype: bool, results) -> None:
+    if prototype:
+        Store.write = prototype_write  # what the indexer would gain from the proposed store change
     with Store(db) as store:
         started = time.perf_counter()
         report = index([corpus], store, workers=workers)
@@ -111,24 +113,24 @@ def change_one_article(corpus: Path) -> None:
     del lines
 
 
-def index_runs(corpus: Path, workers: int, folder: Path) -> int:
+def index_runs(corpus: Path, workers: int, folder: Path, prototype: bool = False) -> int:
     """Full index, unchanged re-index, one-article re-index; returns the number of stories."""
     working = folder / "reuters.jsonl"
     shutil.copyfile(corpus, working)
     db = folder / "bench.db"
     version = extraction_version()
-    full = time_index(working, db, workers)
+    full = time_index(working, db, workers, prototype)
     print(f"full index         {full['seconds']:7.2f} s  {full['summary']}  "
           f"({full['indexed'] / full['seconds']:,.0f} stories/s; target ≤ {TARGET_FULL_S:.0f} s: "
           f"{verdict(full['seconds'], TARGET_FULL_S)})")
     if extraction_version() != version:
         print("  the extraction code changed during the run, so the re-index below re-extracts everything;"
               " run from a snapshot: cp -r timeline /tmp/snap/ && PYTHONPATH=/tmp/snap python ...")
-    again = time_index(working, db, workers)
+    again = time_index(working, db, workers, prototype)
     print(f"unchanged re-index {again['seconds']:7.2f} s  {again['summary']}  "
           f"(target ≤ {TARGET_REINDEX_S:.0f} s: {verdict(again['seconds'], TARGET_REINDEX_S)})")
     change_one_article(working)
-    one = time_index(working, db, workers)
+    one = time_index(working, db, workers, prototype)
     print(f"one story changed  {one['seconds']:7.2f} s  {one['summary']}")
     for label, run in (("full index", full), ("unchanged re-index", again), ("one story changed", one)):
         print(f"peak RSS, {label:18} {run['writer_mb']:5.0f} MB writer, {run['worker_mb']:5.0f} MB largest worker")
@@ -262,11 +264,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sample", type=int, default=2000, help="stories in the stage-by-stage breakdown")
     parser.add_argument("--skip-baseline", action="store_true", help="leave out the dateparser comparison")
+    parser.add_argument("--prototype-writer", action="store_true",
+                        help="index with the executemany writer proposed for Store.write (measures the gain)")
+    parser.add_argument("--index-only", action="store_true", help="only the three index runs")
     args = parser.parse_args(argv)
     corpus = cached_corpus(args.data)
     print(f"{os.cpu_count()} CPU(s), {args.workers} worker(s)\n")
     with tempfile.TemporaryDirectory(prefix="timeline-bench-") as folder:
-        total = index_runs(corpus, args.workers, Path(folder))
+        if args.prototype_writer:
+            print("Store.write replaced by the proposed executemany writer (prototype_write)")
+        total = index_runs(corpus, args.workers, Path(folder), args.prototype_writer)
+        if args.index_only:
+            return 0
         ours = breakdown(corpus, args.sample, total, Path(folder))
     if not args.skip_baseline:
         dateparser_baseline(corpus, ours, total)
