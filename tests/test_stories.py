@@ -32,3 +32,12 @@ def test_different_entities_or_wording_stay_apart():
 
 def test_content_words_skip_names_time_words_and_case():
     assert content_words("Last year, Google SPENT $150 million in June", ["Google"]) == {"spent", "150", "milli"}
+
+
+def test_resemblance_does_not_chain_across_a_story():
+    stories = assign_stories([
+        candidate(1, "a", "Google plans to end the partnership"),
+        candidate(2, "b", "Google plans to end the partnership and sell the division"),
+        candidate(3, "c", "Google wants to sell the division"),
+    ])
+    assert stories == {1: 1, 2: 1, 3: 3}

@@ -5,8 +5,8 @@ same period (callers only ever compare events of one TIMEX3 value), share an
 entity (or neither names any), and share enough wording: at least two content
 words, making up at least 30% of the shorter sentence's content words. Names,
 time words and function words are not content; case is ignored, so a Title
-Case headline compares with a sentence. Stories are the
-connected groups of such pairs.
+Case headline compares with a sentence. A story is an event and the later
+events that match it.
 """
 
 from __future__ import annotations
@@ -63,22 +63,23 @@ def content_words(text: str, names: Sequence[str] = ()) -> frozenset[str]:
 
 
 def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
-    """Each event's story: the id of the first event (in the order given) of its group."""
+    """Each event's story: the id of the first event (in the order given) of its group.
+
+    An event joins the story of the earliest story-opening event it matches, never a
+    story through one of its other members: a chain of pairwise resemblances
+    (A like B, B like C) does not make A and C one story."""
     pairable = _pairable(events)
     words = [content_words(e.text, e.entity_names) if able else frozenset() for e, able in zip(events, pairable)]
-    parent = list(range(len(events)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    partners: dict[int, list[int]] = defaultdict(list)
     for i, j in _candidate_pairs(words):
-        if _same_story(events[i], events[j], words[i], words[j]):
-            a, b = root(i), root(j)
-            parent[max(a, b)] = min(a, b)
-    return {event.id: events[root(i)].id for i, event in enumerate(events)}
+        partners[max(i, j)].append(min(i, j))
+    head = list(range(len(events)))
+    for j in range(len(events)):
+        for i in sorted(partners.get(j, ())):
+            if head[i] == i and _same_story(events[i], events[j], words[i], words[j]):
+                head[j] = i
+                break
+    return {event.id: events[head[index]].id for index, event in enumerate(events)}
 
 
 def _pairable(events: Sequence[Candidate]) -> list[bool]:

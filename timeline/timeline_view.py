@@ -34,7 +34,7 @@ def date_label(event: Event) -> str:
         time = event.value.partition("T")[2]
         return f"{label} {time[:5]}" if time[:2].isdigit() else label
     if event.granularity == "month":
-        return "month"
+        return "all month"
     if event.granularity == "week":
         return f"week {event.value[6:8]}" + (" end" if event.value.endswith("-WE") else "")
     return describe(event.value, event.granularity, event.start)
