@@ -32,6 +32,7 @@ import functools
 import gzip
 import json
 import re
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -54,7 +55,10 @@ CONNECTORS = frozenset(
     "of the de del della der den van von la le du des da di dos das & for al bin".split()
 )
 _CONNECTOR = r"(?:of the|" + "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True)) + ")"
-_RUN = re.compile(rf"(?<![\w'’-])(?:{_CAPITALISED})(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*")
+# A run's first token begins on an uppercase letter, so the regex engine can skip to the next one
+# quickly; the few lowercase prefixes (xAI, iPhone) are added back in find_runs.
+_FIRST_CAPITALISED = rf"[{_UP}](?<![\d_'’\-{_UP}].)(?:\.(?:[{_UP}]\.)+|\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?)"
+_RUN = re.compile(rf"{_FIRST_CAPITALISED}(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*")
 _ACRONYM = re.compile(rf"(?:[{_UP}]\.)+\Z")
 _LAST_WORD = re.compile(r"\w+\Z")
 _AFTER = re.compile(r"[ \t]*(['’][sS]\b|\w+|[^\w\s])")
@@ -67,7 +71,6 @@ _LOWER_CONTENT_WORD = re.compile(  # a lowercase word that Title Case would have
     rf"(?<![\w'’-])(?!(?:{'|'.join(sorted(SMALL_TITLE_WORDS))})\b|[{_LO}]{{1,3}}[{_UP}])[{_LO}]\w*"
 )
 _CAPITALISED_WORD = re.compile(rf"(?<![\w'’-])[{_UP}]\w*")
-_LOWER_WORDS = re.compile(rf"(?<![\w'’-])[{_LO}][\w'’-]*")
 _SENTENCE_END = frozenset(("", ".", "!", "?", ":"))
 _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
@@ -100,6 +103,11 @@ def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] =
     for match in _RUN.finditer(text):
         matched = match.group()
         start = match.start()
+        if start and text[start - 1].isalpha():
+            start = _short_prefix_start(text, start)
+            if start < 0:
+                continue
+            matched = text[start : match.end()]
         if " " not in matched and "." not in matched:  # the common case: one plain word
             low = matched.lower()
             if low in CONNECTORS:
@@ -131,6 +139,18 @@ def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] =
             if run is not None:
                 runs.append(run)
     return runs
+
+
+def _short_prefix_start(text: str, start: int) -> int:
+    """Where a word like xAI or iPhone begins, given its first capital; -1 if no such word."""
+    first = start
+    while first and text[first - 1].islower():
+        first -= 1
+        if start - first > 3:
+            return -1
+    if first == start or (first and (text[first - 1].isalnum() or text[first - 1] in "_'’-")):
+        return -1
+    return first
 
 
 def _split_at_sentence_ends(words, starts, abbreviations):
@@ -327,10 +347,11 @@ def phrase_features(lowers: list[str], phrases: dict) -> list[list[str]]:
 class DocContext:
     """What the whole article says about its words, for features of any one run."""
 
-    __slots__ = ("lower", "known", "pairs", "firsts", "lasts", "inside")
+    __slots__ = ("text", "_lower", "known", "pairs", "firsts", "lasts", "inside")
 
     def __init__(self, text: str, runs: list[Run]):
-        self.lower = document_lower_words(text)
+        self.text = text
+        self._lower: dict[str, bool] = {}
         self.known: dict[str, str] = {}  # filled in before caps lines are tagged
         pairs: dict[str, int] = {}
         firsts, lasts = set(), set()
@@ -354,6 +375,13 @@ class DocContext:
         self.firsts = firsts
         self.lasts = lasts
         self.inside = inside
+
+    def writes_lower(self, low: str) -> bool:
+        """Whether the article writes this word in lowercase somewhere (memoised)."""
+        answer = self._lower.get(low)
+        if answer is None:
+            answer = self._lower[low] = written_lower(self.text, low)
+        return answer
 
 
 def position_features(known: str, position: str, starts_sentence: bool, caps: str) -> list[str]:
@@ -394,7 +422,7 @@ def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position
     low = lowers[i]
     if starts_sentence:
         features.append(mode + "si-inside:" + ("y" if low in doc.inside else "n") + known)
-    if low in doc.lower:
+    if doc.writes_lower(low):
         features.append(mode + "dl:" + ("si" if starts_sentence else position))
     if run.caps:
         features.append("dk:" + doc.known.get(low, "-"))
@@ -414,9 +442,17 @@ def transition_features(previous_tag: str, caps: str) -> list[str]:
     return ["pt:" + previous_tag + caps]
 
 
-def document_lower_words(text: str) -> set[str]:
-    """Lowercased words written in lowercase somewhere in the text."""
-    return set(_LOWER_WORDS.findall(text))
+def written_lower(text: str, low: str) -> bool:
+    """Whether ``low`` (a lowercased word) occurs in ``text`` as a whole word written in lowercase."""
+    needle = " " + low
+    end = len(text)
+    found = text.find(needle)
+    while found >= 0:
+        after = found + len(needle)
+        if after == end or not (text[after].isalnum() or text[after] in "'-"):
+            return True
+        found = text.find(needle, after)
+    return False
 
 
 # --- the model -----------------------------------------------------------------
@@ -454,8 +490,9 @@ def _allowed_tags(previous: str, connector: str) -> tuple[int, ...]:
 _NOT_IN_PERSON_NAMES = frozenset(("of", "the", "for", "&", "of the"))
 _CONNECTOR_KINDS = ("", "de", "of")  # not a connector, a name particle, a phrase connector
 _ALLOWED = {(tag, kind): _allowed_tags(tag, kind) for tag in TAGS for kind in _CONNECTOR_KINDS}
-_LANES = {key: tuple((k, _SHIFTS[k]) for k in allowed) for key, allowed in _ALLOWED.items()}
-_LANES_FIRST = _LANES["O", ""]
+_ALLOWED_FIRST = _ALLOWED["O", ""]
+_PACKED_BYTES = _LANE_BITS // 8 * len(TAGS)
+_unpack_lanes = struct.Struct(f"<{len(TAGS)}I").unpack  # one C call reads all nine lanes
 
 
 def connector_kind(low: str) -> str:
@@ -506,7 +543,8 @@ class EntityModel:
             for feature in surrounding_features(run, 0, known, doc, "S", run.initial):
                 total += get(feature, 0)
             total += self.transitions["O", caps]
-            return [TAGS[max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES_FIRST])[1]]]
+            lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+            return [TAGS[max(_ALLOWED_FIRST, key=lanes.__getitem__)]]
         lowers = run.lowers
         count = len(words)
         phrases = phrase_features(lowers, self.phrases)
@@ -522,7 +560,8 @@ class EntityModel:
             for feature in surrounding_features(run, i, known, doc, position, starts_sentence):
                 total += get(feature, 0)
             total += transitions[previous, caps]
-            best = max([((total >> shift) & _LANE_MASK, k) for k, shift in _LANES[previous, connector_kind(lowers[i])]])[1]
+            lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+            best = max(_ALLOWED[previous, connector_kind(lowers[i])], key=lanes.__getitem__)
             if word in _NAME_ENDINGS and previous != "O":
                 best = _TAG_INDEX["I-" + previous[2:]]
             previous = TAGS[best]
@@ -639,7 +678,7 @@ def _title_line_runs(text: str, line_start: int, model: EntityModel, doc: DocCon
         low = word.lower()
         if match.start() == 0 or low in doc.known or low in in_phrase:
             return word
-        if low in doc.lower:
+        if doc.writes_lower(low):
             return low
         stats = lexicon.get(low)
         if stats is None:
