@@ -1,0 +1,5 @@
+"""``python -m timeline``: the same as the ``timeline`` command."""
+
+from .cli import main
+
+main()
