@@ -442,3 +442,25 @@ def test_a_title_or_initial_ends_no_sentence():
     start = text.index("Friday")
     left, right = sentence_span(text, start, start + len("Friday"))
     assert text[left:right] == "On Friday, Gen. Smith met U.S. officials after Roe vs. Wade was cited."
+
+
+# --- ranges of days: each end is a date of its own, as in TimeML ---------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The festival runs June 3-5 in Paris.", [("June 3", "DATE", "2025-06-03"), ("5", "DATE", "2025-06-05")]),
+        ("The summit is on April 24 and 25.", [("April 24", "DATE", "2025-04-24"), ("25", "DATE", "2025-04-25")]),
+        ("Talks ran from June 30-July 2 in Geneva.", [("June 30", "DATE", "2025-06-30"), ("July 2", "DATE", "2025-07-02")]),
+        ("The fair ran Oct. 3 to 5, 2024.", [("Oct. 3", "DATE", "2024-10-03"), ("5, 2024", "DATE", "2024-10-05")]),
+        ("The June 3rd-5th meeting was long.", [("June 3rd", "DATE", "2025-06-03"), ("5th", "DATE", "2025-06-05")]),
+        # not ranges: a year, a count, a time, a smaller number
+        ("He was born June 3, 1990-5 others died.", [("June 3, 1990", "DATE", "1990-06-03")]),
+        ("On June 3 - 5 people died.", [("June 3", "DATE", "2025-06-03")]),
+        ("It rose on June 3 and 4 percent on June 5.", [("June 3", "DATE", "2025-06-03"), ("June 5", "DATE", "2025-06-05")]),
+        ("Polls closed June 20 and 8 p.m. was the deadline.", [("June 20", "DATE", "2025-06-20"), ("8 p.m.", "TIME", "2025-06-20T20:00")]),
+    ],
+)
+def test_ranges_of_days(text, expected):
+    assert found(text) == expected

@@ -94,7 +94,51 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         timex_type, value, end = result
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
+        if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
+            position = _range_end(text, found, anchor)
     return _resolve_anaphora(_resolve_year_ago(found, text), anchor)
+
+
+_DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# After a day: the other end of a range, in the same month ("June 3-5", "April 24 and 25") or in
+# another ("June 30-July 2"), tagged as a date of its own as TimeML does.
+_RANGE_TAIL = re.compile(
+    r"(?:[-–]|\s+–\s+|\s+(?:and|to|through|until)\s+)"
+    r"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\w%]|[.,:/]\d|-\w|\s*(?:[ap]\.?m\b|o['’]clock|percent))(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?!\d))?"
+    r"|(?=(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))",
+)
+_ENDS_WITH_DAY = re.compile(r"(?<!\d)[0-3]?\d(?:st|nd|rd|th)?$")
+
+
+def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
+    """Tag the far end of a range of days after found[-1]; the position scanning resumes from."""
+    first = found[-1]
+    tail = _RANGE_TAIL.match(text, first.end)
+    if tail is None:
+        return first.end
+    if tail["day"]:
+        day = int(tail["day"])
+        year = int(tail["year"]) if tail["year"] else int(first.value[:4])
+        try:
+            date = dt.date(year, int(first.value[5:7]), day)
+            first_date = dt.date(year, int(first.value[5:7]), int(first.value[8:10]))
+        except ValueError:
+            return first.end
+        if date <= first_date:
+            return first.end
+        found[-1] = Timex(first.start, first.end, first.text, first.type, _iso_date(first_date))  # 'Oct. 3 to 5, 2024'
+        start, end = tail.start("day"), tail.end()
+        found.append(Timex(start, end, text[start:end], "DATE", _iso_date(date)))
+        return end
+    try:
+        result = _normalise("month_day", text, tail.end(), dct)
+    except (ArithmeticError, AttributeError, LookupError, ValueError, TypeError):
+        result = None
+    if result is None:
+        return first.end
+    timex_type, value, end = result
+    found.append(Timex(tail.end(), end, text[tail.end():end], timex_type, value))
+    return end
 
 
 # ---------------------------------------------------------------------------
@@ -105,7 +149,8 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
 # alternation per set of rules, in RULES order so earlier rules win).
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
-_AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-\w|[.,]\d)"
+# A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2").
+_AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
 _SPECIAL_FIRST = {"DIGIT": DIGIT_START + r"\d", "APOSTROPHE": r"['’]\d"}
 
 _RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
