@@ -84,11 +84,11 @@ class Run:
 
     __slots__ = ("starts", "ends", "words", "lowers", "before", "after", "initial", "caps")
 
-    def __init__(self, starts, ends, words, before, after, initial, caps):
+    def __init__(self, starts, ends, words, before, after, initial, caps, lowers=None):
         self.starts = starts
         self.ends = ends
         self.words = words
-        self.lowers = [w.lower() for w in words] if len(words) > 1 else [words[0].lower()]
+        self.lowers = lowers or [w.lower() for w in words]
         self.before = before  # lowercased token before the run, "" at a line start
         self.after = after  # lowercased token after it, "" at a line end
         self.initial = initial  # the run starts a sentence
@@ -121,7 +121,7 @@ def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] =
             caps = caps_lines.get(line_start)
             if caps is None:
                 caps = caps_lines[line_start] = line_mode(text, line_start)
-            run = Run([start], [start + len(matched)], [matched], before, after, before in _SENTENCE_END, caps)
+            run = Run([start], [start + len(matched)], [matched], before, after, before in _SENTENCE_END, caps, [low])
             runs.append(run)
             continue
         words = matched.split(" ")
@@ -409,15 +409,26 @@ def context_features(run: Run, i: int, known: str, doc: DocContext) -> list[str]
 def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position: str, starts_sentence: bool):
     """Features from the words around token ``i`` and from the rest of the article."""
     lowers = run.lowers
-    count = len(lowers)
     before = lowers[i - 1] if i else run.before
-    after = lowers[i + 1] if i + 1 < count else run.after
-    features = [
-        "pw:" + before,
-        "nw:" + after,
-        "pw-lx:" + before + "|" + known,
-        "nw-lx:" + after + "|" + known,
-    ]
+    after = lowers[i + 1] if i + 1 < len(lowers) else run.after
+    return before_features(before, known) + after_features(after, known) + article_features(
+        run, i, known, doc, position, starts_sentence
+    )
+
+
+def before_features(before: str, known: str) -> list[str]:
+    return ["pw:" + before, "pw-lx:" + before + "|" + known]
+
+
+def after_features(after: str, known: str) -> list[str]:
+    return ["nw:" + after, "nw-lx:" + after + "|" + known]
+
+
+def article_features(run: Run, i: int, known: str, doc: DocContext, position: str, starts_sentence: bool):
+    """Features from the rest of the run and of the article."""
+    lowers = run.lowers
+    count = len(lowers)
+    features = []
     mode = run.caps
     low = lowers[i]
     if starts_sentence:
@@ -518,7 +529,9 @@ class EntityModel:
         self.abbreviations = frozenset(data["abbreviations"])
         self.common = common_words(self.lexicon)
         self.suffixes = suffix_classes(self.lexicon)
-        self._words: dict[tuple[str, bool], tuple[int, str]] = {}
+        self._words: dict[tuple, tuple[int, str]] = {}
+        self._befores: dict[tuple[str, str], int] = {}
+        self._afters: dict[tuple[str, str], int] = {}
 
     def word_score(self, word: str, caps: str, position: str, starts_sentence: bool) -> tuple[int, str]:
         """Summed weights of the word's own and positional features (memoised), and its lexicon class."""
@@ -529,18 +542,34 @@ class EntityModel:
             features += position_features(known, position, starts_sentence, caps)
             get = self.weights.get
             cached = (sum(get(f, 0) for f in features), known)
-            if len(self._words) > 200_000:
+            if len(self._words) > 200_000:  # bound the memory of a long-running process
                 self._words.clear()
+                self._befores.clear()
+                self._afters.clear()
             self._words[key] = cached
         return cached
+
+    def neighbour_score(self, before: str, after: str, known: str) -> int:
+        """Summed weights of ``before_features`` and ``after_features`` (each memoised)."""
+        before_key = (before, known)
+        score = self._befores.get(before_key)
+        if score is None:
+            score = self._befores[before_key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+        after_key = (after, known)
+        following = self._afters.get(after_key)
+        if following is None:
+            following = self._afters[after_key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+        return score + following
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
         words = run.words
         get = self.weights.get
         caps = run.caps
         if len(words) == 1:  # most runs: one word, a name or not
-            total, known = self.word_score(words[0], caps, "S", run.initial)
-            for feature in surrounding_features(run, 0, known, doc, "S", run.initial):
+            cached = self._words.get((words[0], caps, "S", run.initial))
+            total, known = cached or self.word_score(words[0], caps, "S", run.initial)
+            total += self.neighbour_score(run.before, run.after, known)
+            for feature in article_features(run, 0, known, doc, "S", run.initial):
                 total += get(feature, 0)
             total += self.transitions["O", caps]
             lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
@@ -557,7 +586,10 @@ class EntityModel:
             total, known = self.word_score(word, caps, position, starts_sentence)
             for feature in phrases[i]:
                 total += get(feature, 0)
-            for feature in surrounding_features(run, i, known, doc, position, starts_sentence):
+            total += self.neighbour_score(
+                lowers[i - 1] if i else run.before, lowers[i + 1] if i + 1 < count else run.after, known
+            )
+            for feature in article_features(run, i, known, doc, position, starts_sentence):
                 total += get(feature, 0)
             total += transitions[previous, caps]
             lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
@@ -620,8 +652,8 @@ def find_mentions(text: str) -> list[Mention]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        spans = tag_spans(straight(text))
-        return _resolve_names(text, spans)
+        plain = straight(text)
+        return _resolve_names(text, plain, tag_spans(plain))
     except Exception:  # a malformed article must not stop an import; it just yields no names
         return []
 
@@ -745,8 +777,9 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
 
-def _resolve_names(text: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
-    surfaces = [straight(text[s:e]) for s, e, _ in spans]
+def _resolve_names(text: str, plain: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
+    """Mentions of ``text`` at ``spans``, named from ``plain`` (the text, ``straight``)."""
+    surfaces = [plain[s:e] for s, e, _ in spans]
     kinds: dict[str, str] = {}
     for surface, (_, _, kind) in zip(surfaces, spans):
         kinds.setdefault(surface, kind)
@@ -760,13 +793,11 @@ def _resolve_names(text: str, spans: list[tuple[int, int, str]]) -> list[Mention
         tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
         forms = shown.setdefault(key, {})
         forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
-    mentions = []
-    for key, (start, end, _) in zip(keys, spans):
-        tally, forms = votes[key], shown[key]
-        kind = max(tally, key=tally.get)  # ties go to the first type seen
-        name = _PREFERRED.get(key) or max(forms, key=forms.get)
-        mentions.append(Mention(start, end, text[start:end], kind, name))
-    return mentions
+    entity = {
+        key: (max(tally, key=tally.get), _PREFERRED.get(key) or max(shown[key], key=shown[key].get))
+        for key, tally in votes.items()  # max: ties go to the first type or form seen
+    }
+    return [Mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
 
 
 def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
