@@ -464,3 +464,16 @@ def test_a_title_or_initial_ends_no_sentence():
 )
 def test_ranges_of_days(text, expected):
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("He bought Office 2010 and Windows 2000 last year.", [("last year", "DATE", "2024")]),
+        ("A venture called Orion 1980 makes parts.", []),
+        ("In 2019 the firm grew. A 1996 law helped. Results for FY 2024 rose.",
+         [("2019", "DATE", "2019"), ("1996", "DATE", "1996"), ("FY 2024", "DATE", "2024")]),
+    ],
+)
+def test_a_year_in_a_name_is_no_date(text, expected):
+    assert found(text) == expected

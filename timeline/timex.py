@@ -598,10 +598,27 @@ def _norm_year(m: re.Match, c: Context):
     year = parse_year(group(m, "year"))
     if year is None:
         return None
+    if m.group(0)[0].isdigit() and _is_part_of_a_name(c.text, c.start):
+        return None
     half = _HALF_OF.match(m.group(0))
     if half:
         return "DATE", f"{_iso_year(year)}-H{1 if half[1].lower() == 'first' else 2}"
     return "DATE", _iso_year(year)
+
+
+# A capitalised word right before a year makes it part of a name ("Windows 2000", "Office 2010",
+# "Expo 2020"), which TimeML does not tag, unless the word is a function or time word ("In 2019").
+_WORD_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][A-Za-z]*)[ \t]$")
+_WORDS_BEFORE_A_YEAR = frozenset("""
+a an in on at by for from since until till through before after during between and or but of to as than that this
+these those the its their his her our my your about around circa only even also then last next early late mid end every each
+year years fiscal calendar fy q1 q2 q3 q4 h1 h2 class summer spring fall autumn winter christmas easter
+""".split())
+
+
+def _is_part_of_a_name(text: str, start: int) -> bool:
+    word = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    return word is not None and word[1].lower() not in _WORDS_BEFORE_A_YEAR
 
 
 _HALF_OF = re.compile(r"(?:the\s+)?(first|second|last)\s+half\s+of", re.IGNORECASE)

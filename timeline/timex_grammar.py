@@ -332,7 +332,7 @@ RULES: list[tuple[str, str]] = [
     ("decade",
      rf"(?:{EDGE})?(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
      rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?P<word>{_alternation(DECADE_WORDS)}))"),
-    ("short_fiscal_year", r"(?-i:FY|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
+    ("short_fiscal_year", r"(?-i:FY\s?|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
     ("year",
      rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
      rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
