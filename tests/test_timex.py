@@ -477,3 +477,11 @@ def test_ranges_of_days(text, expected):
 )
 def test_a_year_in_a_name_is_no_date(text, expected):
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression",
+    [("The machines were removed a few years ago.", "a few years ago"), ("It peaked several weeks earlier.", "several weeks earlier")],
+)
+def test_vague_amount_ago_is_a_past_point(text, expression):
+    assert value_of(text, expression) == ("DATE", "PAST_REF")

@@ -671,6 +671,8 @@ def _norm_duration(m: re.Match, c: Context):
             return "SET", _duration_value(1, unit)  # "$1.76 a year", "700 seats a week"
         return "DURATION", _duration_value(amount, unit)
     if amount is None:
+        if direction in ("ago", "earlier", "back"):
+            return "DATE", "PAST_REF"  # "a few years ago": some time in the past, a point not a length
         return "DURATION", _duration_value(None, unit)
     whole = int(amount)
     if whole == 0:
