@@ -485,3 +485,15 @@ def test_a_year_in_a_name_is_no_date(text, expected):
 )
 def test_vague_amount_ago_is_a_past_point(text, expression):
     assert value_of(text, expression) == ("DATE", "PAST_REF")
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Sales were strong in the first week of June.", "the first week of June", ("DATE", "2025-W23")),
+        ("Prices rose in the last week of March 2024.", "the last week of March 2024", ("DATE", "2024-W13")),
+        ("It will open in the second week of January.", "the second week of January", ("DATE", "2026-W02")),
+    ],
+)
+def test_week_of_a_month(text, expression, expected):
+    assert value_of(text, expression) == expected

@@ -369,6 +369,19 @@ def _norm_week_of(m: re.Match, c: Context):
     return "DATE", _iso_week(dt.date.fromisoformat(value))
 
 
+def _norm_week_of_month(m: re.Match, c: Context):
+    """'the first week of June': the ISO week holding the middle of the month's first seven days."""
+    month = month_number(m["month"])
+    year = parse_year(m["year"]) if m["year"] else _year_of_month(month, c)
+    ordinal = _key(m["ordinal"])
+    if ordinal in ("last", "final"):
+        year_after, month_after = _add_months(year, month, 1)
+        middle = dt.date(year_after, month_after, 1) - dt.timedelta(days=4)
+    else:
+        middle = dt.date(year, month, 7 * ORDINALS[ordinal] - 3)
+    return "DATE", _iso_week(middle)
+
+
 def _norm_month_year(m: re.Match, c: Context):
     return "DATE", _iso_month(parse_year(m["year"]), month_number(m["month"]))
 

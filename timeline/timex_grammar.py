@@ -266,6 +266,9 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("week_of_month",
+     r"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+week\s+of\s+"
+     rf"(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?"),
     ("day_month",
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
@@ -371,6 +374,7 @@ RULE_FIRST_WORDS = {
     "month_day": f"{_MONTH_WORDS} {_WEEKDAY_WORDS}",
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "week_of": "the",
+    "week_of_month": "the",
     "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
