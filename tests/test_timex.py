@@ -497,3 +497,22 @@ def test_vague_amount_ago_is_a_past_point(text, expression):
 )
 def test_week_of_a_month(text, expression, expected):
     assert value_of(text, expression) == expected
+
+
+@pytest.mark.parametrize(
+    "text, dct, expected",
+    [
+        # winter is named by the year of its January, as timeline.periods reads 2025-WI (Dec 2024 - Feb 2025)
+        ("It was cold last winter.", dt.date(2025, 3, 10), "2025-WI"),
+        ("It was cold last winter.", dt.date(2025, 12, 20), "2025-WI"),
+        ("It will be cold this winter.", dt.date(2025, 12, 20), "2026-WI"),
+        ("It will be cold this winter.", dt.date(2025, 7, 1), "2026-WI"),
+        ("It was a mild winter this winter.", dt.date(2025, 7, 1), "2025-WI"),
+        ("It will be cold this winter.", dt.date(2025, 1, 15), "2025-WI"),
+        ("Sales fell last fall.", dt.date(2025, 1, 15), "2024-FA"),
+        ("It will open in the spring.", dt.date(2025, 12, 20), "2026-SP"),
+    ],
+)
+def test_seasons_around_the_new_year(text, dct, expected):
+    ((_, _, value),) = found(text, dct)
+    assert value == expected

@@ -237,15 +237,22 @@ def _quarter_of(month: int) -> int:
 
 
 def _season_of(day: dt.date) -> tuple[int, int]:
-    """(year, index) of the season the day is in; index 0..3 = SP, SU, FA, WI (winter spans Dec-Feb)."""
-    if day.month in (1, 2):
-        return day.year - 1, 3
+    """(year, position) of the season the day is in; positions 0..3 = WI, SP, SU, FA in calendar order.
+
+    Winter is the year's first season, December to February, named by the year of
+    its January (2025-WI is December 2024 to February 2025, as timeline.periods reads it).
+    """
     if day.month == 12:
-        return day.year, 3
-    return day.year, (day.month - 3) // 3
+        return day.year + 1, 0
+    return day.year, (day.month % 12) // 3
 
 
-_SEASON_CODES = ("SP", "SU", "FA", "WI")
+_SEASON_CODES = ("WI", "SP", "SU", "FA")
+
+
+def _season_position(season_index: int) -> int:
+    """Calendar position of a season given as a timex_grammar.SEASONS index (spring 0 ... winter 3)."""
+    return (season_index + 1) % 4
 
 
 def _year_by_tense(target, current, year: int, tense: str) -> int:
@@ -518,7 +525,8 @@ def _weekend(relation: str, c: Context):
     return "DATE", _iso_week(saturday) + "-WE"
 
 
-def _season_relative(season: int, relation: str, c: Context):
+def _season_relative(season_index: int, relation: str, c: Context):
+    season = _season_position(season_index)
     year, current = _season_of(c.dct)
     offset = _OFFSETS.get(relation)
     if offset == -1:
@@ -527,6 +535,8 @@ def _season_relative(season: int, relation: str, c: Context):
         year = year if season > current else year + 1
     elif offset is None:
         year = _year_by_tense(season, current, year, c.tense)
+    elif season == 0 and current > 0 and c.tense != "past":
+        year += 1  # 'this winter', said in July: the one starting in December
     _check_year(year)
     return "DATE", f"{year:04d}-{_SEASON_CODES[season]}"
 
@@ -540,7 +550,7 @@ def _norm_season(m: re.Match, c: Context):
     if m["year"]:
         year = parse_year(m["year"])
         _check_year(year)
-        return "DATE", f"{year:04d}-{_SEASON_CODES[season]}"
+        return "DATE", f"{year:04d}-{_SEASON_CODES[_season_position(season)]}"
     relation = _key(m["rel"])
     if not (relation or m["edge"]) and not _SEASON_CUE.search(c.text, max(0, c.start - 12), c.start):
         return None
@@ -733,7 +743,7 @@ def _norm_set(m: re.Match, c: Context):
     if m["month"]:
         return "SET", f"XXXX-{month_number(m['month']):02d}"
     if m["season"]:
-        return "SET", f"XXXX-{_SEASON_CODES[SEASONS[_key(m['season'])]]}"
+        return "SET", f"XXXX-{_SEASON_CODES[_season_position(SEASONS[_key(m['season'])])]}"
     if m["any_season"]:
         return "SET", "P3M"
     amount = parse_number(m["num"]) if m["num"] else 1
