@@ -300,7 +300,7 @@ def _storable(text: str) -> tuple[str, int]:
 def _article(
     *, path: Path, article_id: str, fields: dict, body: str, line: int | None
 ) -> Iterator[Article | Problem]:
-    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()  # so the text begins with its headline
     title = _text_field(fields.get("title"))
     if not body.strip() and not title:
         yield Problem(str(path), "empty article, nothing to index", line=line)
