@@ -189,6 +189,8 @@ def test_weekday_said_on_publication_day():
     [
         ("The company is now profitable.", "now", ("DATE", "PRESENT_REF")),
         ("It currently employs 300 people.", "currently", ("DATE", "PRESENT_REF")),
+        ("He will travel with his current wife.", "current", ("DATE", "PRESENT_REF")),
+        ("Holders may buy shares at the then current price.", "then current", ("DATE", "PAST_REF")),
         ("Sales have slowed recently.", "recently", ("DATE", "PAST_REF")),
         ("Such deals failed in the past.", "the past", ("DATE", "PAST_REF")),
         ("It may grow in the future.", "the future", ("DATE", "FUTURE_REF")),
@@ -516,3 +518,7 @@ def test_week_of_a_month(text, expression, expected):
 def test_seasons_around_the_new_year(text, dct, expected):
     ((_, _, value),) = found(text, dct)
     assert value == expected
+
+
+def test_current_in_a_financial_term_is_no_date():
+    assert found("The current account deficit and current assets grew.") == []

@@ -241,7 +241,8 @@ FUZZY = _alternation([
     "recently", "lately", "formerly", "more recently", "the future", "the near future", "the near term",
     "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
     "someday", "coming months", "the coming months",
-]) + r"|(?<!as\s)soon(?!\s+as\b|\s+after\b|-)|(?<=in\s)the\s+past(?!\s+(?:\d|few|several))|(?<=In\s)the\s+past"
+]) + r"|(?:then\s+)?current(?=\s+(?!account|assets|liabilities|ratio|affairs|yield|flows?|events)[a-z])"
+FUZZY += r"|(?<!as\s)soon(?!\s+as\b|\s+after\b|-)|(?<=in\s)the\s+past(?!\s+(?:\d|few|several))|(?<=In\s)the\s+past"
 
 SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
                            "biweekly", "semiannually", "every day", "each day"])
@@ -401,7 +402,7 @@ RULE_FIRST_WORDS = {
     "short_fiscal_year": "FY fiscal",
     "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
     "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
-    "fuzzy": "now right currently at presently nowadays these recently lately formerly more the someday coming soon",
+    "fuzzy": "now right currently current then at presently nowadays these recently lately formerly more the someday coming soon",
 }
 
 
