@@ -191,6 +191,9 @@ def test_weekday_said_on_publication_day():
         ("It currently employs 300 people.", "currently", ("DATE", "PRESENT_REF")),
         ("He will travel with his current wife.", "current", ("DATE", "PRESENT_REF")),
         ("Holders may buy shares at the then current price.", "then current", ("DATE", "PAST_REF")),
+        ("He said at the time that he would resign.", "the time", ("DATE", "PAST_REF")),
+        ("They will live without power for a while.", "a while", ("DURATION", "PXX")),
+        ("Troops could stay in the region for some time.", "some time", ("DURATION", "PXX")),
         ("Sales have slowed recently.", "recently", ("DATE", "PAST_REF")),
         ("Such deals failed in the past.", "the past", ("DATE", "PAST_REF")),
         ("It may grow in the future.", "the future", ("DATE", "FUTURE_REF")),
@@ -522,3 +525,7 @@ def test_seasons_around_the_new_year(text, dct, expected):
 
 def test_current_in_a_financial_term_is_no_date():
     assert found("The current account deficit and current assets grew.") == []
+
+
+def test_the_time_of_an_event_is_no_date():
+    assert found("At the time of the attack, it takes some time to react.") == []
