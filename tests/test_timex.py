@@ -392,6 +392,10 @@ def test_is_pure():
         ("Fire broke out on Oct. 23. The following morning, it rained.", "The following morning", ("DATE", "2024-10-24TMO")),
         ("The plant opened on May 2 and closed the same day.", "the same day", ("DATE", "2025-05-02")),
         ("The option ends on Nov. 30. Until then, holders may convert.", "then", ("DATE", "2025-11-30")),
+        ("It earned $5 million in the second quarter of 2024. Results for that quarter included a charge.",
+         "that quarter", ("DATE", "2024-Q2")),
+        ("Sales rose in the fourth quarter of 2024 and again the following quarter.", "the following quarter",
+         ("DATE", "2025-Q1")),
         # an anchor coarser than the expression is kept, not moved: still 2019
         ("The strike ended in 2019. The next day, talks began.", "The next day", ("DATE", "2019")),
         ("The strike ended in 2019. Three days later, talks began.", "Three days later", ("DATE", "2019")),

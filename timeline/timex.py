@@ -914,8 +914,6 @@ def _norm_anaphoric_period(m: re.Match, c: Context):
         shift = _ANAPHORIC_SHIFT[_key(m["rel3"])]
         return "DATE", f"{_ANAPHORA} D {shift} {DAY_PARTS[_key(m['part'])]}"
     unit = UNIT_CODES[_key(group(m, "unit"))]
-    if unit == "Q":
-        return None
     return "DATE", f"{_ANAPHORA} {unit} {_ANAPHORIC_SHIFT[_key(group(m, 'rel'))]}"
 
 
@@ -932,11 +930,15 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
     it, if one was (within a few sentences), else on the DCT.
     """
     anchor, anchor_end = _iso_date(dct), 0
+    quarter = None  # the last quarter named: 'that quarter', 'the following quarter' count from it
     resolved = []
     for timex in found:
         if timex.value.startswith(_ANAPHORA):
             _, unit, shift, *part = timex.value.split()
-            if unit == "TIME":
+            if unit == "Q" and quarter is not None:
+                year, number = quarter
+                value = _shift(dt.date(year, 3 * number - 2, 1), "Q", int(shift)) if year >= MIN_YEAR else anchor
+            elif unit == "TIME":
                 near = len(anchor) == 10 and timex.start - anchor_end < _CLOCK_REACH and anchor_end
                 value = f"{anchor if near else _iso_date(dct)}T{shift}"
             else:
@@ -946,6 +948,8 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
             timex = Timex(timex.start, timex.end, timex.text, timex.type, value)
         elif timex.type in ("DATE", "TIME") and (match := _ANCHOR_VALUE.match(timex.value)):
             anchor, anchor_end = match.group(0), timex.end
+            if quarter_match := _QUARTER_VALUE.match(timex.value):
+                quarter = int(quarter_match[1]), int(quarter_match[2])
         resolved.append(timex)
     return resolved
 
