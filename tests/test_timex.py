@@ -533,3 +533,16 @@ def test_current_in_a_financial_term_is_no_date():
 
 def test_the_time_of_an_event_is_no_date():
     assert found("At the time of the attack, it takes some time to react.") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("This is VOA Today. He read USA Today yesterday.", [("yesterday", "DATE", "2025-06-13")]),
+        ('Baker, speaking on ABC\\'s "This Week," said so.', []),
+        ('"Today is a great day," he said. Today, the market rose.',
+         [("Today", "DATE", "2025-06-14"), ("Today", "DATE", "2025-06-14")]),
+    ],
+)
+def test_names_of_papers_and_programmes_are_no_dates(text, expected):
+    assert found(text) == expected

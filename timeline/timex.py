@@ -92,11 +92,22 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         if result is None:
             continue
         timex_type, value, end = result
+        if (title := _IN_A_TITLE.match(text, start)) and _TITLE_BEFORE.search(text, max(0, start - 40), start) and (
+            title[1] or text[start - 1] not in "\"“"
+        ):
+            position = end
+            continue  # "VOA Today", ABC's "This Week": the name of a programme
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
         if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
             position = _range_end(text, found, anchor)
     return _resolve_anaphora(_resolve_year_ago(found, text), anchor)
+
+
+# Words that are lowercase in running text but capitalised in names of papers and programmes.
+_IN_A_TITLE = re.compile(r"(?:Today|Tonight|Tomorrow|This(\s+)(?:Week|Morning))\b")
+# A capitalised word just before (not opening a sentence: "On Friday" is no name), or an opening quote.
+_TITLE_BEFORE = re.compile(r"(?:(?<![.!?\"“”'‘’:])\s(?!(?:A|An|The|In|On|At|By|For|And|But|Or|From|Until|Since|Of|To)\s)[A-Z][\w&.-]*|[\"“])\s?$")
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
