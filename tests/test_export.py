@@ -93,7 +93,19 @@ def test_any_text_stays_one_literal_paragraph(text):
     markdown = escape(text)
     tokens = COMMONMARK.parse(markdown)
     assert [t.type for t in tokens] in ([], ["paragraph_open", "inline", "paragraph_close"])
-    assert not structure(markdown, GFM) & {"link_open", "image", "html_inline", "code_inline", "em_open", "strong_open"}
+    assert not structure(markdown, GFM) & {"image", "html_inline", "code_inline", "em_open", "strong_open"}
+    assert no_hidden_links(markdown)
+
+
+def no_hidden_links(markdown):
+    """Renderers that linkify (GFM, markdown-it with linkify-it) may turn a bare address in
+    article text into a link; its text is then the address itself, so nothing is hidden.
+    Any other link would be text that hijacks the reader."""
+    for token in GFM.parse(markdown):
+        for child in token.children or []:
+            if child.type == "link_open" and child.markup != "linkify":
+                return False
+    return True
 
 
 def test_only_web_links_are_links():
