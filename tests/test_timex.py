@@ -539,7 +539,7 @@ def test_the_time_of_an_event_is_no_date():
     "text, expected",
     [
         ("This is VOA Today. He read USA Today yesterday.", [("yesterday", "DATE", "2025-06-13")]),
-        ('Baker, speaking on ABC\\'s "This Week," said so.', []),
+        ('Baker, speaking on ABC News "This Week," said so.', []),
         ('"Today is a great day," he said. Today, the market rose.',
          [("Today", "DATE", "2025-06-14"), ("Today", "DATE", "2025-06-14")]),
     ],
