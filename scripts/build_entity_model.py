@@ -112,7 +112,8 @@ def gold_tags(run: E.Run, gold: dict[int, tuple[int, str]], inside: dict[int, st
 
 
 def examples(doc: Document, lexicon, suffixes, phrases, abbrevs, common, lines=None) -> tuple[list, int, int]:
-    """Per run: (static features per token, gold tags, caps, connector kinds); also names reachable / total.
+    """Per run: ((features, lexicon class) per token, gold tags, caps, connector kinds); also names reachable
+    / total. The features leave out those of the previous tag, which training supplies as it goes.
 
     ``lines``: if given, only runs on lines starting at these offsets, and no synthetic runs.
     """
@@ -145,7 +146,7 @@ def examples(doc: Document, lexicon, suffixes, phrases, abbrevs, common, lines=N
             features, known = E.word_features(word, run.caps, lexicon, suffixes)
             features = features + phrase_feats[i]
             features += E.context_features(run, i, known, context)
-            static.append(features)
+            static.append((features, known))
         connectors = [E.connector_kind(low) for low in lowers]
         tags = gold_tags(run, gold, inside)
         result.append((static, tags, run.caps, connectors))
@@ -197,7 +198,7 @@ def sentence_start_variant(run: E.Run, tags, lexicon, suffixes, phrases, context
     static = []
     for i, word in enumerate(words):
         features, known = E.word_features(word, "", lexicon, suffixes)
-        static.append(features + phrase_feats[i] + E.context_features(variant, i, known, context))
+        static.append((features + phrase_feats[i] + E.context_features(variant, i, known, context), known))
     connectors = [E.connector_kind(low) for low in variant.lowers]
     return static, ["O"] + tags, "", connectors
 
@@ -220,7 +221,7 @@ def capitalised_common_words(doc: Document, lexicon, suffixes) -> list:
             run = E.Run([0], [len(word)], [capitalised], "", after.lower(), True, "")
             features, known = E.word_features(capitalised, "", lexicon, suffixes)
             features += E.context_features(run, 0, known, blank)
-            result.append(([features], ["O"], "", [""]))
+            result.append(([(features, known)], ["O"], "", [""]))
     return result
 
 
@@ -274,8 +275,8 @@ def train(runs, epochs: int, seed: int) -> dict[str, list[float]]:
         for index in order:
             static, tags, caps, connectors = runs[index]
             previous = "O"
-            for features, truth, connector in zip(static, tags, connectors):
-                features = features + E.transition_features(previous, caps)
+            for (features, known), truth, connector in zip(static, tags, connectors):
+                features = features + E.transition_features(previous, caps, known)
                 scores = model.scores(features)
                 allowed = E._ALLOWED[(previous, connector)]
                 guess = max(allowed, key=scores.__getitem__)
