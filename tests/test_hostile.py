@@ -7,6 +7,7 @@ line) is made here, in tmp_path.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -381,3 +382,123 @@ def test_exported_hostile_corpus_has_only_the_exports_own_structure(indexed_host
     assert hrefs == {"https://example.com/ok"}  # the one http(s) URL an article gave; javascript: never
     assert "\x1b" not in markdown and "\u202e" not in markdown and "\x00" not in markdown
     assert "Not a heading" in markdown and "<script>" not in markdown.replace("\\<script\\>", "")
+
+
+# --- the app shows hostile text literally ----------------------------------------
+
+MARKUP = "[bold red]Rich[/] [@click=app.quit]quit[/] [link=https://evil.example]link[/link]"
+MARKUP_HEAD = MARKUP[:35]  # what a narrow pane shows before it cuts the line
+ESCAPES = "\x1b[2J\x1b[31mred\x1b[0m \x07bell \u202eevil\u202c \u2066iso\u2069 \x9b31m"
+
+
+def terminal_safe(text: str) -> bool:
+    return not any(c in text for c in "\x1b\x07\x9b\u202e\u202c\u2066\u2069")
+
+
+def timeline_lines(app) -> list[str]:
+    view = app.timeline
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+def rendered(app, selector: str) -> str:
+    return str(app.query_one(selector).render())
+
+
+@pytest.fixture
+def hostile_store(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "h.txt", f"Headline {MARKUP}\n\nIn 2024 Acme Corp said {MARKUP} and {ESCAPES} too.",
+                  title=f"Title {MARKUP}")
+    with Store(tmp_path / "h.db") as store:
+        from timeline.indexer import index
+
+        index([folder], store)
+        yield store
+
+
+async def test_the_excerpt_pane_shows_markup_and_escapes_literally(hostile_store, tmp_path):
+    from timeline.app import TimelineApp
+
+    app = TimelineApp(hostile_store, export_dir=tmp_path, remember=False)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        lines = "\n".join(timeline_lines(app))
+        assert MARKUP_HEAD in lines and terminal_safe(lines)
+        for _ in range(3):
+            excerpt = rendered(app, "#excerpt-text")
+            if "In 2024 Acme Corp" in excerpt:
+                break
+            await pilot.press("down")
+        assert f"In 2024 Acme Corp said {MARKUP} and ␛[2J␛[31mred␛[0m ␇bell" in excerpt
+        assert f"Title {MARKUP}" in excerpt and terminal_safe(excerpt)
+        await pilot.press("enter")
+        article = "\n".join(str(w.render()) for w in app.screen.query(".article-paragraph"))
+        assert MARKUP in article and terminal_safe(article)
+        await pilot.press("escape")
+        assert app.is_running  # [@click=app.quit] in the text never quit it
+
+
+async def test_the_entity_list_shows_hostile_names_literally(tmp_path):
+    from timeline.app import TimelineApp
+    from timeline.model import Article, Event, Mention
+    from timeline.screens import EntityFilterScreen
+
+    name = f"{MARKUP} {ESCAPES}"
+    text = "In 2024 something happened."
+    with Store(tmp_path / "e.db") as store:
+        article = Article("a", "A title", text, dt.date(2025, 6, 14))
+        event = Event("a", "2024-01-01", "2024-12-31", "year", "2024", text, 0, len(text), "2024",
+                      entities=(Mention(0, 2, "In", "ORG", name),))
+        store.write([(article, "hash", [event])])
+        store.refresh()  # entity counts and stories, as the indexer does after writing
+        app = TimelineApp(store, export_dir=tmp_path, remember=False)
+        async with app.run_test(size=(160, 30)) as pilot:
+            await pilot.press("e")
+            assert isinstance(app.screen, EntityFilterScreen)
+            listing = app.screen.query_one("#entity-list")
+            shown = "\n".join(listing.render_line(y).text for y in range(listing.size.height))
+            assert MARKUP_HEAD in shown and terminal_safe(shown)
+            await pilot.press("escape")
+            await pilot.pause()
+            excerpt = rendered(app, "#excerpt-text")
+            assert MARKUP in excerpt and terminal_safe(excerpt)
+
+
+@pytest.mark.parametrize("search", [MARKUP, '"NEAR( AND *', "[/]"])
+async def test_the_filter_bar_shows_a_hostile_search_literally(hostile_store, tmp_path, search):
+    from timeline.app import TimelineApp
+
+    app = TimelineApp(hostile_store, export_dir=tmp_path, remember=False)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.press("slash", *search, "enter")
+        await pilot.pause()
+        assert f"matching “{search}”" in rendered(app, "#filters")
+        assert app.is_running
+
+
+async def test_a_100k_character_line_does_not_break_the_layout(tmp_path):
+    from timeline.app import TimelineApp
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "long.txt", "Long line\n\nIn 2024 " + "x" * 100_000 + ".\n\nIn 2023 a short one.")
+    with Store(tmp_path / "l.db") as store:
+        from timeline.indexer import index
+
+        index([folder], store)
+        app = TimelineApp(store, export_dir=tmp_path, remember=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            for _ in range(4):
+                await pilot.press("down")
+                await pilot.pause()
+            lines = timeline_lines(app)
+            assert all(len(line) <= app.timeline.size.width for line in lines)
+            assert any(line.rstrip().endswith("x…") for line in lines)
+            assert app.timeline.virtual_size.width <= app.timeline.size.width
+            assert app.query_one("#excerpt").region.right <= 100
+            assert app.screen.query_one("Footer").region.y == 29  # the footer is still on screen
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.query_one("#article-body").region.right <= 100
