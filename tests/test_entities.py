@@ -133,6 +133,26 @@ def test_sentence_initial_common_words_are_not_names():
     assert names(text) == {"Microsoft"}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Bank of England raised rates, Mr. Carney said.", {"Bank of England": "ORG", "Carney": "PER"}),
+        ("Police said Martin O'Neill was arrested in New York.", {"Martin O'Neill": "PER", "New York": "LOC"}),
+        ("He met Loyola de Palacio in Brussels.", {"Loyola de Palacio": "PER", "Brussels": "LOC"}),
+        ("The U.N. Security Council met in New York.", {"U.N. Security Council": "ORG", "New York": "LOC"}),
+        ("AT&T and Verizon bid for spectrum.", {"AT&T": "ORG", "Verizon": None}),
+        ("They flew from Paris.\nLondon was next.", {"Paris": "LOC", "London": "LOC"}),
+        ("Shares of Apple Inc. fell sharply.", {"Apple Inc.": "ORG"}),
+        ("Microsoft Chief Executive Satya Nadella spoke.", {"Microsoft": "ORG", "Satya Nadella": "PER"}),
+    ],
+)
+def test_small_cases(text, expected):
+    found = {m.text: m.type for m in find_mentions(text)}
+    assert set(found) == set(expected)
+    for surface, kind in expected.items():
+        assert kind is None or found[surface] == kind, surface
+
+
 def test_us_government_is_the_united_states():
     found = by_text("The company sells data services to the U.S. government and to carmakers.")
     assert found["U.S."].name == "United States"
