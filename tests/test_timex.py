@@ -502,6 +502,10 @@ def test_vague_amount_ago_is_a_past_point(text, expression):
         ("Sales were strong in the first week of June.", "the first week of June", ("DATE", "2025-W23")),
         ("Prices rose in the last week of March 2024.", "the last week of March 2024", ("DATE", "2024-W13")),
         ("It will open in the second week of January.", "the second week of January", ("DATE", "2026-W02")),
+        ("The index fell in the first week of 2025.", "the first week of 2025", ("DATE", "2025-W01")),
+        ("The first half of the year was strong.", "The first half of the year", ("DATE", "2025-H1")),
+        ("Sales rose in the second half of last year.", "the second half of last year", ("DATE", "2024-H2")),
+        ("Sales rose in the first quarter of this year.", "the first quarter of this year", ("DATE", "2025-Q1")),
     ],
 )
 def test_week_of_a_month(text, expression, expected):

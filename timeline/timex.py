@@ -388,7 +388,14 @@ def _norm_week_of(m: re.Match, c: Context):
 
 
 def _norm_week_of_month(m: re.Match, c: Context):
-    """'the first week of June': the ISO week holding the middle of the month's first seven days."""
+    """'the first week of June': the ISO week holding the middle of the month's first seven days
+    ('the first week of 2025': of the year's)."""
+    if m["whole_year"]:
+        year = int(m["whole_year"])
+        ordinal = _key(m["ordinal"])
+        if ordinal in ("last", "final"):
+            return "DATE", _iso_week(dt.date(year, 12, 28))
+        return "DATE", _iso_week(dt.date(year, 1, 7 * ORDINALS[ordinal] - 3))
     month = month_number(m["month"])
     year = parse_year(m["year"]) if m["year"] else _year_of_month(month, c)
     ordinal = _key(m["ordinal"])
@@ -594,7 +601,7 @@ def _norm_quarter(m: re.Match, c: Context):
     if year_text:
         year = parse_year(year_text)
     elif relation:
-        year = c.dct.year + {"last": -1, "next": 1, "this": 0}[relation]
+        year = c.dct.year + {"last": -1, "next": 1, "this": 0, "the": 0}[relation]
     elif half:
         return None
     elif m["ago"]:

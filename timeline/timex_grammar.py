@@ -271,7 +271,7 @@ RULES: list[tuple[str, str]] = [
     ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of_month",
      r"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+week\s+of\s+"
-     rf"(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?"),
+     rf"(?:(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?|(?P<whole_year>{YEAR4}))"),
     ("day_month",
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
@@ -282,7 +282,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<year>{YEAR4})\s+)?(?:(?:fiscal|calendar)[\s-]+|(?P<ago>year-(?:ago|earlier))\s+)?"
      r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<period>quarter|half)"
      rf"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:year\s+)?(?P<year2>{YEAR4}))?"
-     r"(?:\s+(?P<yearrel2>last|next|this)\s+year)?"
+     r"(?:\s+(?P<yearrel2>last|next|this)\s+year|\s+of\s+(?P<yearrel3>the|this|last|next)\s+(?:fiscal\s+)?year(?![\w-]))?"
      rf"|(?P<qnum>Q[1-4]|[1-4]Q|H[12])(?:\s+(?:of\s+)?(?:FY\s?)?(?P<year3>{YEAR4}))?"),
     ("year_ago",
      r"(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?year-(?:ago|earlier)(?:\s+(?:quarter|period)(?!s))?"
