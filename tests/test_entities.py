@@ -242,3 +242,60 @@ def test_all_caps_headline_uses_the_body():
     assert {"JAPAN", "CHINA"} <= set(headline)
     assert headline["JAPAN"] == "Japan"
     assert not {"SOCCER", "LUCKY", "SURPRISE", "DEFEAT", "WIN"} & set(headline)
+
+
+def test_spacy_backend_with_an_entity_ruler():
+    spacy = pytest.importorskip("spacy")
+    from timeline.entities import mentions_from_spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [
+            {"label": "ORG", "pattern": "Scale AI"},
+            {"label": "PERSON", "pattern": "Alexandr Wang"},
+            {"label": "PERSON", "pattern": "Wang"},
+            {"label": "GPE", "pattern": "U.S."},
+            {"label": "DATE", "pattern": "Monday"},
+        ]
+    )
+    text = "Scale AI's chief Alexandr Wang met U.S. officials on Monday. Wang left."
+    found = [(m.text, m.type, m.name) for m in mentions_from_spacy(text, nlp(text))]
+    assert found == [
+        ("Scale AI", "ORG", "Scale AI"),
+        ("Alexandr Wang", "PER", "Alexandr Wang"),
+        ("U.S.", "LOC", "United States"),
+        ("Wang", "PER", "Alexandr Wang"),
+    ]
+
+
+def test_spacy_entities_are_mapped_trimmed_and_named():
+    """The conversion alone, with stand-ins for a spaCy Doc (runs without spaCy)."""
+    from types import SimpleNamespace
+
+    from timeline.entities import mentions_from_spacy
+
+    text = "The Scale AI’s chief Alexandr Wang met U.S. officials on Monday. Wang left."
+
+    def entity(surface, label, occurrence=0):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(surface, start + 1)
+        return SimpleNamespace(start_char=start, end_char=start + len(surface), label_=label)
+
+    doc = SimpleNamespace(
+        ents=[
+            entity("The Scale AI’s", "ORG"),
+            entity("Alexandr Wang", "PERSON"),
+            entity("U.S.", "GPE"),
+            entity("Monday", "DATE"),
+            entity("Wang", "PERSON", occurrence=1),
+        ]
+    )
+    found = [(m.text, m.type, m.name) for m in mentions_from_spacy(text, doc)]
+    assert found == [
+        ("Scale AI", "ORG", "Scale AI"),
+        ("Alexandr Wang", "PER", "Alexandr Wang"),
+        ("U.S.", "LOC", "United States"),
+        ("Wang", "PER", "Alexandr Wang"),
+    ]
