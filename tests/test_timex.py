@@ -550,3 +550,8 @@ def test_the_time_of_an_event_is_no_date():
 )
 def test_names_of_papers_and_programmes_are_no_dates(text, expected):
     assert found(text) == expected
+
+
+def test_a_verb_across_a_comma_is_a_weaker_cue_than_one_beside_the_date():
+    text = "Officials said the plan, announced in January, will take effect next month."
+    assert value_of(text, "January", MARCH_DCT) == ("DATE", "2013-01")

@@ -48,7 +48,9 @@ _PAST_MARKERS = frozenset("was were had did said ago earlier previously yesterda
 # Before an -ed word, these make it a passive or an adjective ("is heard", "a still
 # unspecified date"), not a past tense.
 _NOT_BEFORE_PAST = frozenset("is are be being am a an the still very its their his her our this that".split())
-_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll")
+# Words, and commas: a cue across a comma ("the plan, announced in January, will...") is
+# one word further away.
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
 
 
 def _cue(token: str, next_token: str, previous_token: str) -> str | None:
@@ -90,7 +92,8 @@ def sentence_tense(text: str, start: int, end: int) -> str:
     back_cue, back_distance = _first_cue_backwards(before)
     # An expression opening its sentence ("In September, it announced...") is followed by the
     # main clause, whose reporting verb is the event's own.
-    ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right), opens_sentence=len(before) <= 1)
+    opens_sentence = len([word for word in before if word != ","]) <= 1
+    ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right), opens_sentence=opens_sentence)
     if back_cue and (not ahead_cue or back_distance <= ahead_distance):
         return back_cue
     return ahead_cue or "present"
