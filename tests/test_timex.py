@@ -258,6 +258,7 @@ def test_ages_and_fractions_are_not_durations(text):
 
 def test_rate_after_an_amount_is_a_set():
     assert value_of("It would save $500 million a year in costs.", "a year") == ("SET", "P1Y")
+    assert value_of("Over fifty thousand CDs a year are sold.", "a year") == ("SET", "P1Y")
 
 
 def test_dateline_is_a_date():

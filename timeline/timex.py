@@ -735,7 +735,7 @@ def _is_fraction(number_text: str, matched: str, c: Context) -> bool:
 
 # One to three words before "a year" that make it a rate: an amount, "times", "twice".
 _AFTER_AN_AMOUNT = re.compile(
-    r"(?:\d\S*|\btimes|\btwice|\bonce)(?:\s+(?!(?:in|for|within|over|than|of|about|after|before|nearly|almost|"
+    r"(?:\d\S*|\btimes|\btwice|\bonce|\b(?:hundred|thousand|million|billion|dozen))(?:\s+(?!(?:in|for|within|over|than|of|about|after|before|nearly|almost|"
     r"just|only|barely|least|under|in)\b)[\w'’-]+){0,2}\s+$",
     re.IGNORECASE,
 )
