@@ -270,3 +270,18 @@ def test_first_run_browse_does_not_wait_for_another_indexer(tmp_path, monkeypatc
     assert f"{db}: another indexer (pid {os.getpid()}) is writing" in result.output
     assert "Opening it as it is: press r to reload." in result.output
     assert lock_path(db).exists()
+
+
+def test_a_lock_file_that_cannot_be_made_is_a_one_line_error(tmp_path, monkeypatch):
+    real_open = os.open
+
+    def no_lock_files(path, *args, **kwargs):
+        if str(path).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("timeline.lock.os.open", no_lock_files)
+    db = tmp_path / "t.db"
+    result = run("index", CORPUS, "--db", db)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {db}.lock: cannot create the indexer's lock file (Permission denied)\n"

@@ -8,6 +8,7 @@ line) is made here, in tmp_path.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -502,3 +503,28 @@ async def test_a_100k_character_line_does_not_break_the_layout(tmp_path):
             await pilot.press("enter")
             await pilot.pause()
             assert app.screen.query_one("#article-body").region.right <= 100
+
+
+# --- timeline tag on hostile lines --------------------------------------------------
+
+
+def test_tag_answers_every_line_and_never_raises():
+    lines = [
+        '{"id": "a\\udfff", "text": "\\ud800 In 2024 it rained.", "dct": "2025-06-14"}',
+        "[" * 5000,
+        "null",
+        '{"id": "b", "text": 5, "dct": "2025-06-14"}',
+        '{"id": "c", "text": "x", "n": ' + "9" * 5000 + "}",
+        "not json",
+    ]
+    result = CliRunner().invoke(cli, ["tag"], input="\n".join(lines) + "\n", catch_exceptions=False)
+    assert result.exit_code == 0
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(lines)
+    assert answers[0]["id"] == "a\ufffd" and answers[0]["timexes"][0]["text"] == "2024"
+    assert answers[0]["timexes"][0]["start"] == 5  # one stand-in for one surrogate: offsets still fit
+    assert [a.get("error") for a in answers[1:]] == [
+        "not valid JSON (too deeply nested or a number too long)", "each line must be a JSON object",
+        'needs a "text" string and a "dct" date', "not valid JSON (too deeply nested or a number too long)",
+        "not valid JSON (Expecting value)"]
+    assert answers[3]["id"] == "b"

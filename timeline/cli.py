@@ -12,11 +12,15 @@ from typing import Iterator
 
 import click
 
+from .articles import parse_date
 from .display import one_line
 from .lock import LockBusy, LockUnavailable, indexer_lock
 from .store import Filter, Store, StoreError
 
 DB_ENV = "TIMELINE_DB"
+# Lone surrogates (legal as JSON escapes) cannot be written out as UTF-8; each becomes U+FFFD,
+# one character for one, so offsets still index the text as given.
+_LONE_SURROGATES = {code: 0xFFFD for code in range(0xD800, 0xE000)}
 
 
 def default_db() -> Path:
@@ -263,7 +267,6 @@ def tag(timeml: bool) -> None:
     output line is {"id", "timexes": [...], "entities": [...]} with Python string
     offsets into text.
     """
-    from .articles import parse_date
     from .entities import find_mentions
     from .timeml import to_timeml
     from .timex import tag as tag_timexes
@@ -271,31 +274,40 @@ def tag(timeml: bool) -> None:
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-            text, dct = record["text"], parse_date(record.get("dct"))
-            if not isinstance(text, str) or dct is None:
-                raise ValueError("needs a \"text\" string and a \"dct\" date")
-        except (ValueError, KeyError, TypeError, RecursionError) as error:
-            click.echo(f"line {number}: {error}", err=True)
-            click.echo(json.dumps({"id": _record_id(line), "error": str(error)}))
+        record, problem = _tag_request(line)
+        if problem:
+            click.echo(f"line {number}: {problem}", err=True)
+            click.echo(json.dumps({"id": record.get("id"), "error": problem}))
             continue
+        text, dct = record["text"].translate(_LONE_SURROGATES), parse_date(record["dct"])
         timexes = tag_timexes(text, dct)
         if timeml:
             click.echo(to_timeml(text, timexes, dct))
             continue
         click.echo(json.dumps({
-            "id": record.get("id"),
+            "id": _without_lone_surrogates(record.get("id")),
             "timexes": [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value} for t in timexes],
             "entities": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in find_mentions(text)],
         }, ensure_ascii=False))
 
 
-def _record_id(line: str):
+def _without_lone_surrogates(value):
+    return value.translate(_LONE_SURROGATES) if isinstance(value, str) else value
+
+
+def _tag_request(line: str) -> tuple[dict, str | None]:
+    """One input line of `timeline tag` as a JSON object, and what is wrong with it (None: nothing)."""
     try:
-        return json.loads(line).get("id")
-    except (ValueError, AttributeError):
-        return None
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return {}, f"not valid JSON ({error.msg})"
+    except (ValueError, RecursionError):  # a number too long to convert, nesting too deep
+        return {}, "not valid JSON (too deeply nested or a number too long)"
+    if not isinstance(record, dict):
+        return {}, "each line must be a JSON object"
+    if not isinstance(record.get("text"), str) or parse_date(record.get("dct")) is None:
+        return record, "needs a \"text\" string and a \"dct\" date"
+    return record, None
 
 
 def main() -> None:
