@@ -291,7 +291,8 @@ def train(runs, epochs: int, seed: int) -> dict[str, list[float]]:
 def quantise(weights: dict[str, list[float]], scale: float, threshold: int) -> dict[str, list[int]]:
     result = {}
     for feature in sorted(weights):
-        values = [round(w * scale) for w in weights[feature]]
+        limit = E.MAX_WEIGHT
+        values = [max(-limit, min(limit, round(w * scale))) for w in weights[feature]]
         if max(abs(v) for v in values) >= threshold:
             result[feature] = values
     return result

@@ -472,17 +472,25 @@ def written_lower(text: str, low: str) -> bool:
 
 _LANE_BITS = 32
 _LANE_MASK = (1 << _LANE_BITS) - 1
-_LANE_BIAS = 1 << 20  # weights are clipped to +-2**20 when packed
+_LANE_BIAS = 1 << 20
+MAX_WEIGHT = _LANE_BIAS - 1  # so a biased weight fits its lane; a sum of ~2000 of them still does
 _SHIFTS = tuple(_LANE_BITS * k for k in range(len(TAGS)))
 _TAG_INDEX = {tag: k for k, tag in enumerate(TAGS)}
 
 
 def pack_weights(weights: list[int]) -> int:
-    packed = 0
-    for shift, weight in zip(_SHIFTS, weights):
-        clipped = max(-_LANE_BIAS + 1, min(_LANE_BIAS - 1, int(weight)))
-        packed |= (clipped + _LANE_BIAS) << shift
-    return packed
+    """Nine weights as one int: lane k holds weight k + _LANE_BIAS in bits 32k..32k+31."""
+    biased = [max(1, min(2 * _LANE_BIAS - 1, int(w) + _LANE_BIAS)) for w in weights]
+    return int.from_bytes(_pack_lanes(*biased), "little")
+
+
+def _packed_weights(weights: dict[str, list[int]]) -> dict[str, int]:
+    """``pack_weights`` for every feature at once (the builder keeps weights within the lanes)."""
+    bias = _LANE_BIAS
+    flat = [w + bias for values in weights.values() for w in values]
+    packed = struct.pack(f"<{len(flat)}I", *flat)
+    size = _PACKED_BYTES
+    return {feature: int.from_bytes(packed[k * size : (k + 1) * size], "little") for k, feature in enumerate(weights)}
 
 
 def _allowed_tags(previous: str, connector: str) -> tuple[int, ...]:
@@ -512,7 +520,9 @@ TITLES = frozenset(
 _CONNECTOR_KINDS = ("", "de", "of", "title")  # not a connector, a name particle, a phrase connector, a title
 _ALLOWED = {(tag, kind): _allowed_tags(tag, kind) for tag in TAGS for kind in _CONNECTOR_KINDS}
 _PACKED_BYTES = _LANE_BITS // 8 * len(TAGS)
-_unpack_lanes = struct.Struct(f"<{len(TAGS)}I").unpack  # one C call reads all nine lanes
+_LANES_STRUCT = struct.Struct(f"<{len(TAGS)}I")
+_unpack_lanes = _LANES_STRUCT.unpack  # one C call reads all nine lanes
+_pack_lanes = _LANES_STRUCT.pack
 
 
 def connector_kind(low: str) -> str:
@@ -524,7 +534,7 @@ def connector_kind(low: str) -> str:
 
 class EntityModel:
     def __init__(self, data: dict):
-        self.weights = {feature: pack_weights(ws) for feature, ws in data["weights"].items()}
+        self.weights = _packed_weights(data["weights"])
         self._transitions: dict[tuple[str, str, str], int] = {}
         self.lexicon = {word: tuple(stats) for word, stats in data["lexicon"].items()}
         self.phrases = data["phrases"]
