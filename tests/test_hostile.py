@@ -32,7 +32,7 @@ ARTICLES = {
     "bom-crlf.md": 1, "controls.txt": 1, "cp1252.txt": 1, "latin1.txt": 1, "injection.txt": 1, "markup.md": 1,
     "date-impossible.md": 1, "date-year-zero.md": 1, "date-year-10000.md": 1,
     "frontmatter-folded.md": 1, "frontmatter-malformed.md": 1, "frontmatter-unclosed.md": 1,
-    "frontmatter-wrong-types.md": 1, "feed.jsonl": 8,
+    "frontmatter-wrong-types.md": 1, "feed.jsonl": 8, "utf16.txt": 1,
 }
 # (file, line, skipped?, part of the reason): every problem the fixture corpus has, and nothing else.
 PROBLEMS = [
@@ -43,6 +43,8 @@ PROBLEMS = [
     ("markdown-only-markup.md", None, True, "empty article"),
     ("cp1252.txt", None, False, "not UTF-8, read as cp1252"),
     ("latin1.txt", None, False, "not UTF-8, read as latin-1"),
+    ("utf16.txt", None, False, "not UTF-8, read as UTF-16"),
+    ("utf16.jsonl", None, True, "UTF-16 text; JSON Lines must be UTF-8"),
     ("date-impossible.md", None, False, "'2025-13-45' is not a date"),
     ("date-year-zero.md", None, False, "'0000-06-14' is not a date"),
     ("date-year-10000.md", None, False, "'10000-01-01' is not a date"),
@@ -120,6 +122,7 @@ def test_articles_from_hostile_files_are_complete_and_dated():
     assert "\u2028 and \u2029" in separators.text  # one JSON line, not split at U+2028
     assert next(a for a in found if a.id == "feed-12").text.count("\ufffd") == 2
     assert by_title["A BOM and CRLF lines"].text == "A BOM and CRLF lines\n\nIn 2024 it still read fine."
+    assert by_title["Saved by Notepad as Unicode"].text == "Saved by Notepad as Unicode\n\nIn 2024 Acme Corp used UTF-16."
     assert by_title["Year zero"].published_guessed and by_title["Impossible month"].published_guessed
 
 

@@ -8,6 +8,7 @@ Nothing a file holds can make it raise: every file is one of the two.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import os
@@ -30,6 +31,7 @@ FALLBACK_ENCODING = "cp1252"  # what mis-saved news text nearly always is; latin
 # 200 KB a second, so a bigger "article" is a dump or a mistake that would stall indexing.
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 _SNIFF_BYTES = 8192
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Windows' "Unicode" text files
 
 _markdown = MarkdownIt("commonmark")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -187,7 +189,7 @@ def _document_bytes(stream: BinaryIO) -> bytes:
     if len(data) > MAX_ARTICLE_BYTES:
         size = max(os.fstat(stream.fileno()).st_size, len(data))
         raise _Skip(f"too large for an article ({_megabytes(size)}; the limit is {_megabytes(MAX_ARTICLE_BYTES)})")
-    if b"\x00" in data:
+    if b"\x00" in data and not data.startswith(_UTF16_BOMS):
         raise _Skip("binary file, not text")
     return data
 
@@ -197,7 +199,13 @@ def _megabytes(size: int) -> str:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (BOM allowed), else cp1252, else latin-1."""
+    """Text and the encoding it was read with: UTF-8 (BOM allowed), UTF-16 with its BOM,
+    else cp1252, else latin-1."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", FALLBACK_ENCODING):
         try:
             return data.decode(encoding), encoding.removesuffix("-sig")
@@ -210,7 +218,10 @@ def _read_document(path: Path, data: bytes) -> Iterator[Article | Problem]:
     text, encoding = decode(data)
     if encoding != "utf-8":
         yield Problem(str(path), f"not UTF-8, read as {encoding}", fatal=False)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, replaced = _storable(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if replaced:
+        yield Problem(str(path), f"{replaced} character(s) that cannot be stored (NUL, lone surrogates) "
+                      "replaced by \ufffd", fatal=False)
     meta, body, trouble = split_front_matter(text)
     if trouble:
         yield Problem(str(path), trouble, fatal=False)
@@ -220,7 +231,10 @@ def _read_document(path: Path, data: bytes) -> Iterator[Article | Problem]:
 
 
 def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
-    if b"\x00" in stream.read(_SNIFF_BYTES):
+    head = stream.read(_SNIFF_BYTES)
+    if head.startswith(_UTF16_BOMS):
+        raise _Skip("UTF-16 text; JSON Lines must be UTF-8 (save the file as UTF-8)")
+    if b"\x00" in head:
         raise _Skip("binary file, not text")
     stream.seek(0)
     found_any = warned_encoding = False
