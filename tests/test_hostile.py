@@ -531,3 +531,13 @@ def test_tag_answers_every_line_and_never_raises():
         'needs a "text" string and a "dct" date', "not valid JSON (too deeply nested or a number too long)",
         "not valid JSON (Expecting value)"]
     assert answers[3]["id"] == "b"
+
+
+def test_a_json_line_that_is_not_utf8_is_read_as_cp1252_with_one_warning(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    good = '{"id": "%s", "published": "2025-06-14", "text": "In 2024 %s."}\n'
+    feed.write_bytes((good % ("a", "plain")).encode() + (good % ("b", "caf\u00e9 \u201cquoted\u201d")).encode("cp1252")
+                     + (good % ("c", "d\u00e9j\u00e0")).encode("cp1252"))
+    found, [warning] = split(read([feed]))
+    assert [a.text for a in found] == ["In 2024 plain.", "In 2024 caf\u00e9 \u201cquoted\u201d.", "In 2024 d\u00e9j\u00e0."]
+    assert (warning.line, warning.fatal) == (2, False) and "read as cp1252" in warning.reason

@@ -249,7 +249,8 @@ def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
         found_any = True
         if encoding != "utf-8" and not warned_encoding:
             warned_encoding = True
-            yield Problem(str(path), f"not UTF-8, read as {encoding} (from this line on)", line=number, fatal=False)
+            yield Problem(str(path), f"not UTF-8, read as {encoding} (this line and any later such lines)",
+                          line=number, fatal=False)
         yield from _jsonl_article(path, line, number)
     if not found_any:
         yield Problem(str(path), "empty file, nothing to index")
@@ -288,7 +289,7 @@ def _jsonl_article(path: Path, line: str, number: int) -> Iterator[Article | Pro
     fields = {k: v for k, v in record.items() if k != "text"}
     for key in ("id", *_TEXT_FIELDS):
         value = fields.get(key)
-        if value is not None and _text_field(value) is None and not (isinstance(value, str)):
+        if value is not None and not _is_scalar(value):
             instead = "used the file and line instead" if key == "id" else "ignored"
             yield Problem(str(path), f"\"{key}\" is {_json_kind(value)}, not text; {instead}", line=number, fatal=False)
     body, replaced = _storable(body)
@@ -445,8 +446,13 @@ def _unquote(value: str) -> str:
     return value
 
 
+def _is_scalar(value: object) -> bool:
+    """Text or a number: what a field like a title or an id can be read from."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def _text_field(value: object) -> str | None:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+    if _is_scalar(value):
         text = " ".join(_storable(str(value))[0].split())
         return text or None
     return None
