@@ -216,6 +216,10 @@ class Store:
                 "PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
             )
             db["buckets"].create({"bucket": str, "stories": int, "events": int}, pk="bucket")
+            db.execute(
+                "CREATE TABLE entity_buckets (entity_id INTEGER, bucket TEXT, stories INTEGER, "
+                "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
+            )
             db["events"].create_index(["value"], index_name="events_value")
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
@@ -359,6 +363,11 @@ class Store:
                 "INSERT OR IGNORE INTO story_entities SELECT x.entity_id, r.pos, r.bucket "
                 "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story"
             )
+            self.db.execute("DELETE FROM entity_buckets")
+            self.db.execute(
+                "INSERT INTO entity_buckets SELECT entity_id, bucket, count(*) FROM story_entities "
+                "GROUP BY entity_id, bucket"
+            )
 
     def regroup_stories(self) -> None:
         """Find again the stories of every period whose events changed."""
@@ -455,8 +464,7 @@ class Store:
             rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
         elif _single_entity(flt):
             rows = self.db.execute(
-                "SELECT bucket, count(*) FROM story_entities WHERE entity_id = ? GROUP BY bucket ORDER BY bucket",
-                [flt.entity_ids[0]],
+                "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
         else:
             where, params = self._where(flt)
