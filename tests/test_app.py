@@ -1,6 +1,5 @@
 """The browser driven by Textual's pilot, key by key, as a user would."""
 
-from pathlib import Path
 
 import pytest
 

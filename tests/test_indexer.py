@@ -15,7 +15,7 @@ def test_seed_corpus_places_its_events(seed_store):
     assert by_text[planned] == "2025"
     headlines = [t for v, x, t in rows if x is None]
     assert len(headlines) == 2 and all(by_text[t] == "2025-06-14" for t in headlines)
-    for value, timex, _ in rows:
+    for _, timex, _ in rows:
         assert timex is None or not any(ch in timex for ch in "$%")
         assert timex is None or timex.lower() != "may"
 

@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -88,15 +88,6 @@ class EntityCount:
     name: str
     type: str
     count: int
-
-
-@dataclass
-class WriteStats:
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    events: int = 0
-    ids: set[str] = field(default_factory=set)
 
 
 def bucket_of(start: str, granularity: str) -> str:
@@ -459,7 +450,7 @@ class Store:
 
     def groups(self, flt: Filter = Filter()) -> list[Group]:
         """The headings of the filtered timeline in order, each with how many rows it holds."""
-        if _is_unfiltered(flt):
+        if flt.is_empty:
             column = "stories" if flt.grouped else "events"
             rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
         elif _single_entity(flt):
@@ -483,7 +474,7 @@ class Store:
         """The rows of the filtered timeline from offset on, streamed: each window is found
         through an index (positions, or an entity's story positions), never by counting."""
         rank = _rank(flt)
-        if _is_unfiltered(flt):
+        if flt.is_empty:
             window, params = f"e.{rank} >= ?" + (" AND e.{rank} < ?".format(rank=rank) if limit >= 0 else ""), [offset]
             if limit >= 0:
                 params.append(offset + limit)
@@ -526,7 +517,7 @@ class Store:
 
     def position_of(self, flt: Filter, bucket: str, start: str) -> int:
         """How many rows of the filtered timeline come before the first one at or after (bucket, start)."""
-        if _is_unfiltered(flt):
+        if flt.is_empty:
             column = "stories" if flt.grouped else "events"
             row = self.db.execute(
                 f"SELECT (SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?) + "
@@ -624,10 +615,6 @@ class Store:
 
 def _rank(flt: Filter) -> str:
     return "pos" if flt.grouped else "pos_all"
-
-
-def _is_unfiltered(flt: Filter) -> bool:
-    return flt.is_empty
 
 
 def _single_entity(flt: Filter) -> bool:
