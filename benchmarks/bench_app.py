@@ -149,6 +149,52 @@ def store_calls(store: Store, repeats: int) -> None:
         print(f"  {label:40} {statistics.median(times) * 1000:8.1f}")
 
 
+def median_ms(call, repeats: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, result
+
+
+def proposed_queries(store: Store, repeats: int) -> None:
+    """The store changes proposed for the slow calls, built in an attached in-memory database
+    (the benchmark database is not touched) and checked to give the same headings."""
+    from timeline.store import fts_query
+
+    conn = store.db.conn
+    conn.execute("ATTACH ':memory:' AS proposed")
+    started = time.perf_counter()
+    conn.execute("CREATE TABLE proposed.entity_buckets AS SELECT entity_id, bucket, count(*) AS stories "
+                 "FROM story_entities GROUP BY entity_id, bucket")
+    conn.execute("CREATE UNIQUE INDEX proposed.entity_buckets_key ON entity_buckets (entity_id, bucket)")
+    built = time.perf_counter() - started
+    top = pick_entities(store)
+    print(f"\nproposed (median ms; entity_buckets built for every entity in {built:.1f} s):")
+    for entity in top.values():
+        flt = Filter(entity_ids=(entity.id,))
+        now, expected = median_ms(lambda: store.groups(flt), repeats)
+        new, found = median_ms(lambda: conn.execute(
+            "SELECT bucket, stories FROM proposed.entity_buckets WHERE entity_id = ? ORDER BY bucket",
+            [entity.id]).fetchall(), repeats)
+        same = [(g.bucket, g.count) for g in expected] == [tuple(row) for row in found]
+        print(f"  groups({entity.name}, {entity.count:,} events): {now:8.1f} -> {new:6.1f} "
+              f"from entity_buckets{'' if same else ' (DIFFERENT headings)'}")
+    conn.execute("CREATE TABLE proposed.keys (id INTEGER PRIMARY KEY, story INTEGER, bucket TEXT, pos INTEGER)")
+    conn.execute("INSERT INTO proposed.keys SELECT id, story, bucket, pos FROM events")
+    word = search_word(store)
+    query = fts_query(word)
+    now, expected = median_ms(lambda: store.groups(Filter(search=word)), repeats)
+    new, found = median_ms(lambda: conn.execute(
+        "SELECT e.bucket, count(*) FROM proposed.keys e WHERE e.pos IS NOT NULL AND e.id IN "
+        "(SELECT m.story FROM events_fts f JOIN proposed.keys m ON m.id = f.rowid WHERE events_fts MATCH ?) "
+        "GROUP BY e.bucket ORDER BY e.bucket", [query]).fetchall(), repeats)
+    same = [(g.bucket, g.count) for g in expected] == [tuple(row) for row in found]
+    print(f"  groups(search “{word}”): {now:8.1f} -> {new:6.1f} through a narrow (id, story, bucket, pos) "
+          f"table{'' if same else ' (DIFFERENT headings)'}")
+
+
 def report(label: str, samples: list[tuple[float, float]]) -> None:
     update = statistics.median(s[0] for s in samples) * 1000
     paused = statistics.median(s[1] for s in samples) * 1000
@@ -163,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--proposed", action="store_true",
+                        help="also time the proposed store changes (needs the stories schema)")
     args = parser.parse_args(argv)
     baseline = rss_mb()
     with Store(args.db, create=False) as store:
@@ -180,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{baseline:.0f} MB); target ≤ {TARGET_RSS_MB} MB: "
               + ("ok" if resident <= TARGET_RSS_MB else f"over by {resident / TARGET_RSS_MB:.1f}x"))
         store_calls(store, args.repeats)
+        if args.proposed:
+            proposed_queries(store, args.repeats)
     return 0
 
 
