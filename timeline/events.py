@@ -37,9 +37,9 @@ def extract_events(article: Article) -> list[Event]:
     for index, (start, end) in enumerate(spans):
         found = _inside(timexes, timex_starts, start, end)
         inside = tuple(_inside(mentions, mention_starts, start, end))
-        if index == 0 and article.published:
-            events.append(_headline_event(article, start, end, inside))
-        events.extend(_dated_events(article, found, start, end, inside, skip=events))
+        headline = [_headline_event(article, start, end, inside)] if index == 0 and article.published else []
+        events += headline
+        events += _dated_events(article, found, start, end, inside, taken={e.value for e in headline})
     return events
 
 
@@ -52,9 +52,10 @@ def _headline_event(article: Article, start: int, end: int, mentions: tuple[Ment
     )
 
 
-def _dated_events(article, found: list[Timex], start, end, mentions, skip: list[Event]) -> list[Event]:
-    """One event per distinct period named in the sentence text[start:end]."""
-    taken = {e.value for e in skip if e.char_start == start}
+def _dated_events(
+    article: Article, found: list[Timex], start: int, end: int, mentions: tuple[Mention, ...], taken: set[str]
+) -> list[Event]:
+    """One event per distinct period named in the sentence text[start:end], but those already taken."""
     events = []
     for tx in found:
         period = period_of(tx.value) if tx.type in ("DATE", "TIME") else None
