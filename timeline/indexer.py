@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -177,7 +178,7 @@ def _extract_in_pool(
     items: Iterator[tuple[Article, str]], workers: int
 ) -> Iterator[tuple[Article, str, list[Event]]]:
     in_flight: deque = deque()
-    with multiprocessing.get_context().Pool(workers) as pool:
+    with multiprocessing.get_context().Pool(workers, initializer=_ignore_interrupts) as pool:
         for chunk in _chunks(items, CHUNK_SIZE):
             task = pool.apply_async(_extract_chunk, ([article for article, _ in chunk],))
             in_flight.append((chunk, task))
@@ -185,6 +186,11 @@ def _extract_in_pool(
                 yield from _unpacked(*in_flight.popleft())
         while in_flight:
             yield from _unpacked(*in_flight.popleft())
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the writer's to handle: it stops the pool, so workers print no tracebacks of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
