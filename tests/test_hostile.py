@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -541,3 +542,16 @@ def test_a_json_line_that_is_not_utf8_is_read_as_cp1252_with_one_warning(tmp_pat
     found, [warning] = split(read([feed]))
     assert [a.text for a in found] == ["In 2024 plain.", "In 2024 caf\u00e9 \u201cquoted\u201d.", "In 2024 d\u00e9j\u00e0."]
     assert (warning.line, warning.fatal) == (2, False) and "read as cp1252" in warning.reason
+
+
+def test_export_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    from .test_crash import TIMELINE, write_corpus
+
+    write_corpus(tmp_path / "corpus", range(100))
+    db = tmp_path / "t.db"
+    assert run("index", tmp_path / "corpus", "--db", db, "-q").exit_code == 0
+    export = subprocess.Popen([str(TIMELINE), "export", "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout.readline() == b"# Timeline\n"
+    export.stdout.close()  # as `| head -1` does, long before the export (over 64 KB) is written
+    assert export.wait(timeout=30) == 141
+    assert export.stderr.read() == b""

@@ -12,7 +12,6 @@ from typing import Iterator
 
 import click
 
-from .articles import parse_date
 from .display import one_line
 from .lock import LockBusy, LockUnavailable, indexer_lock
 from .store import Filter, Store, StoreError
@@ -267,6 +266,7 @@ def tag(timeml: bool) -> None:
     output line is {"id", "timexes": [...], "entities": [...]} with Python string
     offsets into text.
     """
+    from .articles import parse_date
     from .entities import find_mentions
     from .timeml import to_timeml
     from .timex import tag as tag_timexes
@@ -297,6 +297,8 @@ def _without_lone_surrogates(value):
 
 def _tag_request(line: str) -> tuple[dict, str | None]:
     """One input line of `timeline tag` as a JSON object, and what is wrong with it (None: nothing)."""
+    from .articles import parse_date
+
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
