@@ -73,11 +73,11 @@ def verdict(value: float, target: float) -> str:
     return "ok" if value <= target else f"over target by {value / target:.1f}x"
 
 
-def time_index(corpus: Path, db: Path, workers: int, prototype: bool = False) -> dict:
+def time_index(corpus: Path, db: Path, workers: int) -> dict:
     """Index in a fresh (spawned) process, so its peak memory is the indexer's own."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    child = context.Process(target=_index_child, args=(str(corpus), str(db), workers, prototype, results))
+    child = context.Process(target=_index_child, args=(str(corpus), str(db), workers, results))
     child.start()
     while True:
         try:
@@ -90,9 +90,7 @@ def time_index(corpus: Path, db: Path, workers: int, prototype: bool = False) ->
     return figures
 
 
-def _index_child(corpus: str, db: str, workers: int, prototype: bool, results) -> None:
-    if prototype:
-        Store.write = prototype_write  # what the indexer would gain from the proposed store change
+def _index_child(corpus: str, db: str, workers: int, results) -> None:
     with Store(db) as store:
         started = time.perf_counter()
         report = index([corpus], store, workers=workers)
@@ -113,24 +111,24 @@ def change_one_article(corpus: Path) -> None:
     del lines
 
 
-def index_runs(corpus: Path, workers: int, folder: Path, prototype: bool = False) -> int:
+def index_runs(corpus: Path, workers: int, folder: Path) -> int:
     """Full index, unchanged re-index, one-article re-index; returns the number of stories."""
     working = folder / "reuters.jsonl"
     shutil.copyfile(corpus, working)
     db = folder / "bench.db"
     version = extraction_version()
-    full = time_index(working, db, workers, prototype)
+    full = time_index(working, db, workers)
     print(f"full index         {full['seconds']:7.2f} s  {full['summary']}  "
           f"({full['indexed'] / full['seconds']:,.0f} stories/s; target ≤ {TARGET_FULL_S:.0f} s: "
           f"{verdict(full['seconds'], TARGET_FULL_S)})")
     if extraction_version() != version:
         print("  the extraction code changed during the run, so the re-index below re-extracts everything;"
               " run from a snapshot: cp -r timeline /tmp/snap/ && PYTHONPATH=/tmp/snap python ...")
-    again = time_index(working, db, workers, prototype)
+    again = time_index(working, db, workers)
     print(f"unchanged re-index {again['seconds']:7.2f} s  {again['summary']}  "
           f"(target ≤ {TARGET_REINDEX_S:.0f} s: {verdict(again['seconds'], TARGET_REINDEX_S)})")
     change_one_article(working)
-    one = time_index(working, db, workers, prototype)
+    one = time_index(working, db, workers)
     print(f"one story changed  {one['seconds']:7.2f} s  {one['summary']}")
     for label, run in (("full index", full), ("unchanged re-index", again), ("one story changed", one)):
         print(f"peak RSS, {label:18} {run['writer_mb']:5.0f} MB writer, {run['worker_mb']:5.0f} MB largest worker")
@@ -166,71 +164,19 @@ def breakdown(corpus: Path, size: int, total: int, folder: Path) -> float:
                 store.write(extracted[start:start + 200])
         with stopwatch(figures, "refresh (counts, stories)"):
             store.refresh()
-        with Store(folder / "prototype.db") as prototype:
-            with stopwatch(figures, "write, executemany prototype"):
-                for start in range(0, len(extracted), 200):
-                    prototype_write(prototype, extracted[start:start + 200])
-            prototype.refresh()
-            same = all(table_rows(store, table) == table_rows(prototype, table) for table in COMPARED)
     parts = figures["sentences"] + figures["tag timex"] + figures["entities"]
     figures["rest of extraction"] = max(figures["extract_events (all)"] - parts, 0.0)
     scale = stories / len(sample)
     print(f"\nwhere the time goes, one process, {len(sample):,} stories "
           f"(per story, and extrapolated to {stories:,} stories):")
     for name in ("read (whole corpus)", "sentences", "tag timex", "entities", "rest of extraction",
-                 "extract_events (all)", "write (Store.write)", "refresh (counts, stories)",
-                 "write, executemany prototype"):
+                 "extract_events (all)", "write (Store.write)", "refresh (counts, stories)"):
         seconds = figures[name]
         if name.startswith("read"):
             print(f"  {name:30} {seconds / stories * 1000:6.2f} ms  {seconds:7.1f} s")
         else:
             print(f"  {name:30} {seconds / len(sample) * 1000:6.2f} ms  {seconds * scale:7.1f} s")
-    print(f"  (the prototype writer's tables are {'identical to' if same else 'DIFFERENT from'} Store.write's)")
     return figures["extract_events (all)"] / len(sample)
-
-
-COMPARED = ("articles", "events", "entities", "event_entities")
-
-
-def table_rows(store: Store, table: str) -> list[tuple]:
-    return list(store.db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2"))
-
-
-def prototype_write(store: Store, batch) -> int:
-    """Store.write as proposed for store.py: the same rows, sent with one executemany per table
-    and batch instead of sqlite-utils' insert_all/upsert per article (which read the schema
-    on every call), one DELETE for the batch's old events and one max(id) per batch."""
-    from timeline.store import _article_row, _event_row
-
-    conn = store.db.conn
-    with store._writing():
-        store._mark_counts_stale()
-        store._delete_events([article.id for article, _, _ in batch])
-        articles = [_article_row(article, digest) for article, digest, _ in batch]
-        conn.executemany(upsert_sql("articles", list(articles[0])), [tuple(row.values()) for row in articles])
-        next_id = (conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
-        rows, links = [], []
-        for _, _, events in batch:
-            for event in events:
-                rows.append(_event_row(next_id, event))
-                links.extend((next_id, entity) for entity in sorted({store._entity_id(m) for m in event.entities}))
-                next_id += 1
-        if rows:
-            columns = list(rows[0])
-            conn.executemany(f"INSERT INTO events ({', '.join(f'[{c}]' for c in columns)}) "
-                             f"VALUES ({', '.join('?' * len(columns))})", [tuple(row.values()) for row in rows])
-            if "stale_values" in store.db.table_names():
-                conn.executemany("INSERT OR IGNORE INTO stale_values (value) VALUES (?)",
-                                 [(value,) for value in {row["value"] for row in rows}])
-        conn.executemany("INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)", links)
-    return len(rows)
-
-
-def upsert_sql(table: str, columns: list[str]) -> str:
-    names = ", ".join(f"[{c}]" for c in columns)
-    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
-    return (f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}")
 
 
 def dateparser_baseline(corpus: Path, ours_per_story: float, total: int, size: int = 200) -> None:
@@ -264,16 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sample", type=int, default=2000, help="stories in the stage-by-stage breakdown")
     parser.add_argument("--skip-baseline", action="store_true", help="leave out the dateparser comparison")
-    parser.add_argument("--prototype-writer", action="store_true",
-                        help="index with the executemany writer proposed for Store.write (measures the gain)")
     parser.add_argument("--index-only", action="store_true", help="only the three index runs")
     args = parser.parse_args(argv)
     corpus = cached_corpus(args.data)
     print(f"{os.cpu_count()} CPU(s), {args.workers} worker(s)\n")
     with tempfile.TemporaryDirectory(prefix="timeline-bench-") as folder:
-        if args.prototype_writer:
-            print("Store.write replaced by the proposed executemany writer (prototype_write)")
-        total = index_runs(corpus, args.workers, Path(folder), args.prototype_writer)
+        total = index_runs(corpus, args.workers, Path(folder))
         if args.index_only:
             return 0
         ours = breakdown(corpus, args.sample, total, Path(folder))
