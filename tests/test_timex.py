@@ -556,3 +556,7 @@ def test_names_of_papers_and_programmes_are_no_dates(text, expected):
 def test_a_verb_across_a_comma_is_a_weaker_cue_than_one_beside_the_date():
     text = "Officials said the plan, announced in January, will take effect next month."
     assert value_of(text, "January", MARCH_DCT) == ("DATE", "2013-01")
+
+
+def test_high_noon_is_an_idiom():
+    assert found('In "High Noon," and at high noon, they met at noon.') == [("noon", "TIME", "2025-06-14T12:00")]

@@ -259,7 +259,7 @@ RULES: list[tuple[str, str]] = [
      r"(?:(?:around|about|approximately)\s+)?"
      r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d\d))?\s*(?:(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|\s*o['’]clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)))"
      r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?=\s*(?-i:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b)"
-     r"|(?P<special>noon|midnight|midday))"
+     r"|(?<!high\s)(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
      rf"(?:(?:\s*\([^()\n]{{1,20}}\))?,?\s+(?:on\s+)?(?P<weekday>{WEEKDAY})|\s+(?P<relday>today|tonight|yesterday|tomorrow)"
