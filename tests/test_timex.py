@@ -192,8 +192,6 @@ def test_weekday_said_on_publication_day():
         ("He will travel with his current wife.", "current", ("DATE", "PRESENT_REF")),
         ("Holders may buy shares at the then current price.", "then current", ("DATE", "PAST_REF")),
         ("He said at the time that he would resign.", "the time", ("DATE", "PAST_REF")),
-        ("They will live without power for a while.", "a while", ("DURATION", "PXX")),
-        ("Troops could stay in the region for some time.", "some time", ("DURATION", "PXX")),
         ("Sales have slowed recently.", "recently", ("DATE", "PAST_REF")),
         ("Such deals failed in the past.", "the past", ("DATE", "PAST_REF")),
         ("It may grow in the future.", "the future", ("DATE", "FUTURE_REF")),
@@ -537,7 +535,7 @@ def test_current_in_a_financial_term_is_no_date():
 
 
 def test_the_time_of_an_event_is_no_date():
-    assert found("At the time of the attack, it takes some time to react.") == []
+    assert found("At the time of the attack, it took a while to react.") == []
 
 
 @pytest.mark.parametrize(

@@ -752,8 +752,7 @@ def _norm_vague_period(m: re.Match, c: Context):
 
 
 def _norm_fuzzy(m: re.Match, c: Context):
-    value = FUZZY_VALUES[_key(m.group(0))]
-    return ("DATE" if value.endswith("_REF") else "DURATION"), value
+    return "DATE", FUZZY_VALUES[_key(m.group(0))]
 
 
 def _norm_set(m: re.Match, c: Context):
@@ -849,7 +848,7 @@ FUZZY_VALUES = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
     "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "current": "PRESENT_REF", "then current": "PAST_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
     "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "more recently": "PAST_REF",
-    "the time": "PAST_REF", "a while": "PXX", "some time": "PXX",
+    "the time": "PAST_REF",
     "the past": "PAST_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
     "the short term": "FUTURE_REF", "the long term": "FUTURE_REF", "the longer term": "FUTURE_REF",

@@ -242,8 +242,8 @@ FUZZY = _alternation([
     "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
     "someday", "coming months", "the coming months",
 ]) + r"|(?:then\s+)?current(?=\s+(?!account|assets|liabilities|ratio|affairs|yield|flows?|events)[a-z])"
-# "at the time" (not "at the time of..."): back then; "for a while", "for some time": a length of time.
-FUZZY += r"|(?<=at\s)the\s+time(?!\s+(?:of|when|to|for)\b)|(?<=for\s)(?:a\s+while|some\s+time)"
+# "at the time" (not "at the time of..."): back then.
+FUZZY += r"|(?<=at\s)the\s+time(?!\s+(?:of|when|to|for)\b)"
 FUZZY += r"|(?<!as\s)soon(?!\s+as\b|\s+after\b|-)|(?<=in\s)the\s+past(?!\s+(?:\d|few|several))|(?<=In\s)the\s+past"
 
 SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
@@ -404,7 +404,7 @@ RULE_FIRST_WORDS = {
     "short_fiscal_year": "FY fiscal",
     "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
     "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
-    "fuzzy": "now right currently current then at a some presently nowadays these recently lately formerly more the someday coming soon",
+    "fuzzy": "now right currently current then at presently nowadays these recently lately formerly more the someday coming soon",
 }
 
 
@@ -458,7 +458,7 @@ _THE_FOLLOWERS = (
 )
 _A_FOLLOWERS = (
     "few couple dozen half single hundred number pair full straight consecutive calendar business trading working "
-    "year month week day decade century hour while "
+    "year month week day decade century hour "
     "minute quarter second long short"
 )
 FOLLOWERS = {
