@@ -285,3 +285,25 @@ def test_a_lock_file_that_cannot_be_made_is_a_one_line_error(tmp_path, monkeypat
     result = run("index", CORPUS, "--db", db)
     assert result.exit_code == 1
     assert result.output == f"Error: {db}.lock: cannot create the indexer's lock file (Permission denied)\n"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "app.py: action_reindex indexes without the indexer lock, so it writes while a `timeline index` does. "
+    "Fix: run its index() inside `with indexer_lock(self.store.path):` and, on LockBusy, notify its message "
+    "(and catch StoreError: an exception in the thread worker ends the app)"))
+async def test_reindexing_from_the_app_waits_its_turn(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = write_article(folder, "a.md", "Old headline\n\nIn 2024 it began.")
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        index([folder], store)
+    write_article(folder, "a.md", "New headline\n\nIn 2024 it began again.")
+    with Store(db, create=False) as store:
+        app = TimelineApp(store, export_dir=tmp_path, remember=False)
+        async with app.run_test(size=(120, 30)) as pilot:
+            with indexer_lock(db):  # a `timeline index` is writing
+                app.action_reindex()
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert store.article(str(article.resolve()))["title"] == "Old headline"
