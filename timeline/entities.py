@@ -412,7 +412,8 @@ def surrounding_features(run: Run, i: int, known: str, doc: DocContext, position
     lowers = run.lowers
     before = lowers[i - 1] if i else run.before
     after = lowers[i + 1] if i + 1 < len(lowers) else run.after
-    return before_features(before, known) + after_features(after, known) + article_features(
+    moded = run.caps + known  # each line mode learns its own weights for the words around
+    return before_features(before, moded) + after_features(after, moded) + article_features(
         run, i, known, doc, position, starts_sentence
     )
 
@@ -439,14 +440,14 @@ def article_features(run: Run, i: int, known: str, doc: DocContext, position: st
     if run.caps:
         features.append("dk:" + doc.known.get(low, "-"))
     elif count == 1:
-        features.append("short:" + ("f" if low in doc.firsts else "") + ("l" if low in doc.lasts else ""))
+        features.append(mode + "short:" + ("f" if low in doc.firsts else "") + ("l" if low in doc.lasts else ""))
     else:
         if i + 1 < count:  # the run's last word often tells its type: Inc, Party, University, Cup
-            features.append("rl:" + lowers[-1])
+            features.append(mode + "rl:" + lowers[-1])
         if i and doc.pairs.get(lowers[i - 1] + " " + low, 0) > 1:
-            features.append("pair-before")
+            features.append(mode + "pair-before")
         if i + 1 < count and doc.pairs.get(low + " " + lowers[i + 1], 0) > 1:
-            features.append("pair-after")
+            features.append(mode + "pair-after")
     return features
 
 
@@ -591,7 +592,7 @@ class EntityModel:
         if len(words) == 1:  # most runs: one word, a name or not
             cached = self._words.get((words[0], caps, "S", run.initial))
             total, known = cached or self.word_score(words[0], caps, "S", run.initial)
-            total += self.neighbour_score(run.before, run.after, known)
+            total += self.neighbour_score(run.before, run.after, caps + known)
             for feature in article_features(run, 0, known, doc, "S", run.initial):
                 total += get(feature, 0)
             total += self.transition_score("O", caps, known)
@@ -609,7 +610,7 @@ class EntityModel:
             for feature in phrases[i]:
                 total += get(feature, 0)
             total += self.neighbour_score(
-                lowers[i - 1] if i else run.before, lowers[i + 1] if i + 1 < count else run.after, known
+                lowers[i - 1] if i else run.before, lowers[i + 1] if i + 1 < count else run.after, caps + known
             )
             for feature in article_features(run, i, known, doc, position, starts_sentence):
                 total += get(feature, 0)
