@@ -307,3 +307,19 @@ async def test_reindexing_from_the_app_waits_its_turn(tmp_path):
                 await app.workers.wait_for_complete()
             await pilot.pause()
         assert store.article(str(article.resolve()))["title"] == "Old headline"
+
+
+def test_a_database_locked_by_another_program_is_a_one_line_error(seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr("timeline.store._BUSY_TIMEOUT_MS", 300)
+    more = tmp_path / "more"
+    more.mkdir()
+    write_article(more, "late.md", "Late breaking headline\n\nIn 2019, Initech opened in Oslo.")
+    writer = hold_a_write(seeded, 5)  # not an indexer: no lock file tells it apart
+    try:
+        result = run("index", more, "--db", seeded)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: {seeded}: database is locked; what was indexed before is kept, run the same command again")

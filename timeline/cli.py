@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,6 +179,8 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
             report = index(paths, store, on_article=on_article)
     except StoreError as error:
         fail(str(error))
+    except sqlite3.OperationalError as error:  # "database is locked": another program held it past the busy timeout
+        fail(f"{store.path}: {error}; what was indexed before is kept, run the same command again")
     except KeyboardInterrupt:
         console.print(f"interrupted: what was indexed so far is kept in {store.path}; run the same command again to finish")
         sys.exit(130)
