@@ -95,7 +95,10 @@ def _index_child(corpus: str, db: str, workers: int, results) -> None:
         started = time.perf_counter()
         report = index([corpus], store, workers=workers)
         seconds = time.perf_counter() - started
+    writer, workers_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     results.put({"seconds": seconds, "summary": report.summary(), "indexed": report.indexed,
+                 "writer_cpu": writer.ru_utime + writer.ru_stime,
+                 "workers_cpu": workers_cpu.ru_utime + workers_cpu.ru_stime,
                  "unchanged": report.unchanged, "writer_mb": peak_rss_mb(resource.RUSAGE_SELF),
                  "worker_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)})
 
@@ -130,6 +133,11 @@ def index_runs(corpus: Path, workers: int, folder: Path) -> int:
     change_one_article(working)
     one = time_index(working, db, workers)
     print(f"one story changed  {one['seconds']:7.2f} s  {one['summary']}")
+    writer_cpu, workers_cpu, cores = full["writer_cpu"], full["workers_cpu"], os.cpu_count() or 1
+    idle = max(writer_cpu, workers_cpu / workers, (writer_cpu + workers_cpu) / cores)
+    print(f"CPU of the full index: {writer_cpu:.1f} s in the writer (read, hash, write, refresh), "
+          f"{workers_cpu:.1f} s in the workers; with {cores} idle core(s) the wall time would be about "
+          f"{idle:.0f} s (the load average is {os.getloadavg()[0]:.1f} now)")
     for label, run in (("full index", full), ("unchanged re-index", again), ("one story changed", one)):
         print(f"peak RSS, {label:18} {run['writer_mb']:5.0f} MB writer, {run['worker_mb']:5.0f} MB largest worker")
     print(f"database {sum(p.stat().st_size for p in folder.glob('bench.db*')) / 2**20:.0f} MB")
