@@ -322,4 +322,5 @@ def test_a_database_locked_by_another_program_is_a_one_line_error(seeded, tmp_pa
         writer.wait()
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
-        f"Error: {seeded}: database is locked; what was indexed before is kept, run the same command again")
+        f"Error: {seeded}: database is locked; another program is writing to it: "
+        "run the same command again when it is done")

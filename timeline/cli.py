@@ -179,8 +179,9 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
             report = index(paths, store, on_article=on_article)
     except StoreError as error:
         fail(str(error))
-    except sqlite3.OperationalError as error:  # "database is locked": another program held it past the busy timeout
-        fail(f"{store.path}: {error}; what was indexed before is kept, run the same command again")
+    except sqlite3.DatabaseError as error:  # locked past the busy timeout by another program, disk full, corrupt
+        hint = "; another program is writing to it: run the same command again when it is done" if "locked" in str(error) else ""
+        fail(f"{store.path}: {error}{hint}")
     except KeyboardInterrupt:
         console.print(f"interrupted: what was indexed so far is kept in {store.path}; run the same command again to finish")
         sys.exit(130)
