@@ -144,6 +144,8 @@ def test_sentence_initial_common_words_are_not_names():
         ("They flew from Paris.\nLondon was next.", {"Paris": "LOC", "London": "LOC"}),
         ("Shares of Apple Inc. fell sharply.", {"Apple Inc.": "ORG"}),
         ("Microsoft Chief Executive Satya Nadella spoke.", {"Microsoft": "ORG", "Satya Nadella": "PER"}),
+        ("It filed with the Securities and Exchange Commission.", {"Securities and Exchange Commission": "ORG"}),
+        ("Analysts at Goldman Sachs and Morgan Stanley agreed.", {"Goldman Sachs": "ORG", "Morgan Stanley": "ORG"}),
     ],
 )
 def test_small_cases(text, expected):

@@ -710,7 +710,24 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
             if run.caps == "c":
                 spans.extend(spans_from_tags(run, model.tag(run, doc)))
         spans.sort()
+    if " and " in text:
+        spans = _join_known_and_names(text, spans, model.phrases)
     return [span for span in spans if _plausible(text[span[0] : span[1]])]
+
+
+def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
+    """Rejoin a name eng.train knew with "and" inside (Securities and Exchange Commission, Trinidad
+    and Tobago): "and" is no connector in runs, or "Microsoft and OpenAI" would become one name."""
+    joined = spans[:1]
+    for start, end, kind in spans[1:]:
+        first, last, first_kind = joined[-1]
+        if text[last:start] == " and ":
+            phrase_kind = phrases.get(text[first:end].lower())
+            if phrase_kind:
+                joined[-1] = (first, end, phrase_kind)
+                continue
+        joined.append((start, end, kind))
+    return joined
 
 
 _TITLE_CASED_WORD = re.compile(rf"(?<![\w'])[{_UP}][{_LO}]+\b(?!['-]\w)")
