@@ -17,12 +17,19 @@ _WINDOW = 250
 _CUE_REACH = 120
 
 # A full stop after a title, "vs" or an initial ("Mr. Smith", "Roe vs. Wade", "U.S. Army") ends no sentence.
-_ABBREVIATIONS = ("vs", "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Sgt", "Rev", "Prof",
-                  "Adm", "Capt", "Maj", "Cmdr")
-_NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word})" for word in _ABBREVIATIONS) + r"(?<!\b[A-Z])"
-_SENTENCE_BREAK = re.compile(
-    rf"{_NOT_AFTER_ABBREVIATION}[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|[!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n"
-)
+_ABBREVIATIONS = frozenset("vs Mr Mrs Ms Dr St Gen Sen Rep Gov Lt Col Sgt Rev Prof Adm Capt Maj Cmdr".split())
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n")
+_WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([A-Za-z]+)$")
+
+
+def _sentence_breaks(text: str, start: int, end: int):
+    """The sentence breaks in text[start:end], but not the stop after an abbreviation or initial."""
+    for boundary in _SENTENCE_BREAK.finditer(text, start, end):
+        if text[boundary.start()] == ".":
+            word = _WORD_BEFORE_STOP.search(text, max(0, boundary.start() - 6), boundary.start())
+            if word and (word[1] in _ABBREVIATIONS or (len(word[1]) == 1 and word[1].isupper())):
+                continue
+        yield boundary
 
 _PAST_WORDS = frozenset("""
 was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
@@ -73,10 +80,10 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     high = min(len(text), end + _WINDOW)
     left = low
     # The break's look-ahead needs the expression's first character ("1994. In January").
-    for boundary in _SENTENCE_BREAK.finditer(text, low, min(len(text), start + 1)):
+    for boundary in _sentence_breaks(text, low, min(len(text), start + 1)):
         if boundary.end() <= start:
             left = boundary.end()
-    boundary = _SENTENCE_BREAK.search(text, end, high)
+    boundary = next(_sentence_breaks(text, end, high), None)
     right = boundary.start() + 1 if boundary else high
     return left, right
 
