@@ -110,11 +110,13 @@ def _first_cue_backwards(tokens: list[str]) -> tuple[str | None, int]:
     following = ""
     for distance in range(len(tokens)):
         index = len(tokens) - 1 - distance
-        previous = tokens[index - 1].lower() if index > 0 else ""
-        cue = _cue(tokens[index], following, previous)
-        if cue:
-            return cue, distance
-        following = tokens[index].lower()
+        token = tokens[index]
+        if token != ",":
+            previous = tokens[index - 1].lower() if index > 0 else ""
+            cue = _cue(token, following, previous)
+            if cue:
+                return cue, distance
+        following = token.lower()
     return None, 0
 
 
@@ -126,12 +128,13 @@ _REPORTING = frozenset("said told added stated explained noted announced reporte
 def _first_cue_forwards(tokens: list[str], opens_sentence: bool = False) -> tuple[str | None, int]:
     previous = ""
     for distance, token in enumerate(tokens):
-        following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
-        reporting = token.lower() in _REPORTING and not opens_sentence
-        cue = None if reporting else _cue(token, following, previous)
-        if cue:
-            return cue, distance
-        previous = token.lower()
+        lowered = token.lower()
+        if token != "," and not (lowered in _REPORTING and not opens_sentence):
+            following = tokens[distance + 1].lower() if distance + 1 < len(tokens) else ""
+            cue = _cue(token, following, previous)
+            if cue:
+                return cue, distance
+        previous = lowered
     return None, 0
 
 
