@@ -6,24 +6,31 @@ How it works, in three steps:
    like ``U.S.``, hyphenated and ``O'Neill``-style words, ``xAI``-style words)
    joined by single spaces and by connectors such as ``of``, ``de`` or ``&``.
    A possessive ``'s`` ends a run. Lowercase text never yields a mention, so
-   most of an article costs nothing but the regex scan.
+   most of an article costs nothing but the regex scan; a lone common word
+   opening a sentence (``The``, ``However``) is dropped at once.
 2. Tags. Inside each run a greedy averaged perceptron, learned from CoNLL-2003
    ``eng.train`` by ``scripts/build_entity_model.py``, gives every token a
    BIO tag (``B-PER``, ``I-ORG``, ``O``...). Its features: the word, its shape
    and suffix, how often eng.train saw it capitalised inside each entity type,
    outside entities and in lowercase, multi-word names it knew, the words
-   around the run, sentence starts and the previous tag. Lines whose
-   capitalisation says nothing (all caps, or a Title Case headline) are tagged
-   with case-blind features, after the rest of the article, so that names the
-   body established can be recognised there.
+   around the run and the run's last word, sentence starts, what the rest of
+   the article does with the word (written in lowercase? capitalised
+   mid-sentence? part of a longer run?) and the previous tag. Titles
+   (``Chief``, ``Minister``) never sit inside a name, nor "of" or "&" inside a
+   person's. ALL CAPS lines are tagged with case-blind features after the rest
+   of the article, so that names the body established count there; a Title
+   Case line first has its common words put back in lowercase, then reads as
+   prose.
 3. Names. Within an article, short forms resolve to a longer mention they are
    part of (``Wang`` -> ``Alexandr Wang``, ``Scale`` -> ``Scale AI``), acronyms
    to the name they abbreviate, and a few unambiguous aliases to their full
-   form (``U.S.`` -> ``United States``).
+   form (``U.S.`` -> ``United States``); each name gets the type most of its
+   mentions got.
 
 Scoring is cheap: each weight vector is packed into one Python int (nine 32-bit
 lanes, each biased to stay positive), so summing a token's features is a few
-integer additions, and a word's own features are summed once and memoised.
+integer additions; a word's own features, and those of its neighbours, are
+summed once and memoised.
 """
 
 from __future__ import annotations
