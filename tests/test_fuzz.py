@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from timeline.articles import Problem, read
+from timeline.articles import Problem, first_line, read
 from timeline.export import safe_url, write_markdown
 from timeline.model import Article, Event, Source
 
@@ -58,11 +58,15 @@ def test_any_file_yields_only_complete_articles_and_one_line_problems(tmp_path, 
             assert str(item).startswith(str(path)) and "\n" not in str(item)
             continue
         assert item.text.strip() and item.title.strip()
-        assert item.text.startswith(item.title) or item.text.split("\n", 1)[0].strip("# ").casefold().split() == \
-            item.title.casefold().split()
+        assert item.text.startswith(item.title) or headline_words(first_line(item.text)) == headline_words(item.title)
         assert isinstance(item.published, dt.date)
         item.text.encode("utf-8")  # storable: no lone surrogates
         assert "\x00" not in item.text
+
+
+def headline_words(line: str) -> list[str]:
+    """A headline compared as words, without Markdown's heading marks."""
+    return line.strip("# ").casefold().split()
 
 
 # --- export -------------------------------------------------------------------------

@@ -555,3 +555,17 @@ def test_export_into_a_pipe_closed_early_ends_quietly(tmp_path):
     export.stdout.close()  # as `| head -1` does, long before the export (over 64 KB) is written
     assert export.wait(timeout=30) == 141
     assert export.stderr.read() == b""
+
+
+def test_a_corrupt_database_is_a_one_line_error(tmp_path):
+    db = tmp_path / "t.db"
+    assert run("index", HOSTILE, "--db", db, "-q").exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with db.open("r+b") as raw:  # garble pages past the schema
+        raw.seek(4096 * 3)
+        raw.write(bytes(range(256)) * 16 * 6)
+    for args in (["export"], ["index", HOSTILE / "markup.md"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines()[-1] == f"Error: {db}: database disk image is malformed"

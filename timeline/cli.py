@@ -73,6 +73,17 @@ def open_store(db_path: Path | None, *, create: bool, read_only: bool = False) -
 
 
 @contextmanager
+def database_errors(path: Path) -> Iterator[None]:
+    """SQLite failing under a command (locked past the busy timeout by another program, disk
+    full, a corrupt file) as one line naming the database."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        hint = "; another program is writing to it: run the same command again when it is done" if "locked" in str(error) else ""
+        fail(f"{path}: {error}{hint}")
+
+
+@contextmanager
 def only_indexer(path: Path, *, wait: bool) -> Iterator[None]:
     """Hold the database's indexer lock; a second indexer waits (--wait) or stops saying who holds it."""
     if path.is_dir() or not path.parent.is_dir():
@@ -174,14 +185,11 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
             console.print(one_line(("skipped " if item.fatal else "warning ") + str(item)))
 
     try:
-        with progress:
+        with progress, database_errors(store.path):
             task = progress.add_task("index", total=files or None, articles=0)
             report = index(paths, store, on_article=on_article)
     except StoreError as error:
         fail(str(error))
-    except sqlite3.DatabaseError as error:  # locked past the busy timeout by another program, disk full, corrupt
-        hint = "; another program is writing to it: run the same command again when it is done" if "locked" in str(error) else ""
-        fail(f"{store.path}: {error}{hint}")
     except KeyboardInterrupt:
         console.print(f"interrupted: what was indexed so far is kept in {store.path}; run the same command again to finish")
         sys.exit(130)
@@ -218,6 +226,11 @@ def export(db_path, entity_names, match_any, date_from, date_to, search, output)
     from .export import export as write_export
 
     store = open_store(db_path, create=False, read_only=True)
+    with database_errors(store.path):
+        _export(store, write_export, entity_names, match_any, date_from, date_to, search, output)
+
+
+def _export(store, write_export, entity_names, match_any, date_from, date_to, search, output) -> None:
     entity_ids = []
     for name in entity_names:
         entity = store.find_entity(name)
