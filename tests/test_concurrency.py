@@ -120,11 +120,6 @@ def test_a_reader_never_fails_while_a_real_indexer_runs(tmp_path):
     assert reads > 3 and seen == sorted(seen)  # it saw the index grow, never shrink, never a lock error
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "store.py: Store._create_schema runs in `with db.conn:`, which opens no transaction, and sqlite-utils "
-    "commits each CREATE on its own; a reader (the app, `timeline export`) opening the database while the "
-    "first indexer creates it sees `meta` without a schema version and is told to delete the file. "
-    "Fix: `with db.atomic():` in _create_schema"))
 def test_creating_the_schema_is_all_or_nothing(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -287,10 +282,6 @@ def test_a_lock_file_that_cannot_be_made_is_a_one_line_error(tmp_path, monkeypat
     assert result.output == f"Error: {db}.lock: cannot create the indexer's lock file (Permission denied)\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.py: action_reindex indexes without the indexer lock, so it writes while a `timeline index` does. "
-    "Fix: run its index() inside `with indexer_lock(self.store.path):` and, on LockBusy, notify its message "
-    "(and catch StoreError: an exception in the thread worker ends the app)"))
 async def test_reindexing_from_the_app_waits_its_turn(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

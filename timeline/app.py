@@ -371,13 +371,19 @@ class TimelineApp(App[None]):
 
     @work(thread=True, exclusive=True)
     def action_reindex(self) -> None:
-        """Index again every file the database's articles came from, then reload."""
+        """Index again every file the database's articles came from, then reload. Like
+        `timeline index`, it takes the database's indexer lock, or says who holds it."""
         from .indexer import index
+        from .lock import LockBusy, LockUnavailable, indexer_lock
 
         paths = [path for path in self.store.source_files() if path.exists()]
         self.call_from_thread(self.notify, f"Re-indexing {len(paths)} file(s)…", timeout=3)
-        with Store(self.store.path) as writer:
-            report = index(paths, writer)
+        try:
+            with indexer_lock(self.store.path), Store(self.store.path) as writer:
+                report = index(paths, writer)
+        except (LockBusy, LockUnavailable, StoreError) as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            return
         self.call_from_thread(self.notify, report.summary(), timeout=6)
         self.call_from_thread(self.apply_filter, self.filter, keep_position=True)
 

@@ -164,7 +164,7 @@ class Store:
     def _create_schema(self) -> None:
         db = self.db
         db.enable_wal()
-        with db.conn:
+        with db.atomic():  # all of the schema or none of it, whoever opens the file meanwhile
             db["meta"].create({"key": str, "value": str}, pk="key")
             db["articles"].create(
                 {
@@ -393,7 +393,7 @@ class Store:
     def _writing(self):
         """One write transaction; a database we may not write to is named as such."""
         try:
-            with self.db.conn:
+            with self.db.atomic():
                 yield
         except sqlite3.OperationalError as error:
             self._entity_ids.clear()
