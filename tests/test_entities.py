@@ -104,6 +104,7 @@ def test_seed_one_type_per_name():
     assert all(len(k) == 1 for k in kinds.values()), kinds
     assert kinds["Elon Musk"] == {"PER"}
     assert kinds["Alexandr Wang"] == {"PER"}
+    assert kinds["Google"] == kinds["Meta"] == kinds["Microsoft"] == {"ORG"}  # never introduced as people
 
 
 def test_possessives_are_not_part_of_the_name():

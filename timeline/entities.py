@@ -686,7 +686,7 @@ def find_mentions(text: str) -> list[Mention]:
         if nlp is not None:
             return mentions_from_spacy(text, nlp(text))
         plain = straight(text)
-        return _resolve_names(text, plain, tag_spans(plain))
+        return _resolve_names(text, plain, tag_spans(plain), load_model().lexicon)
     except Exception:  # a malformed article must not stop an import; it just yields no names
         return []
 
@@ -827,8 +827,15 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
 
-def _resolve_names(text: str, plain: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
-    """Mentions of ``text`` at ``spans``, named from ``plain`` (the text, ``straight``)."""
+def _resolve_names(
+    text: str, plain: str, spans: list[tuple[int, int, str]], lexicon: dict | None = None
+) -> list[Mention]:
+    """Mentions of ``text`` at ``spans``, named from ``plain`` (the text, ``straight``).
+
+    With a ``lexicon``, a one-word "person" it does not know, never given a full name in
+    the article, is taken for an organisation: news introduces people by their full name,
+    and eng.train's habit of bare surnames (sports results) mistypes Google or Meta.
+    """
     surfaces = [plain[s:e] for s, e, _ in spans]
     kinds: dict[str, str] = {}
     for surface, (_, _, kind) in zip(surfaces, spans):
@@ -847,7 +854,15 @@ def _resolve_names(text: str, plain: str, spans: list[tuple[int, int, str]]) -> 
         key: (max(tally, key=tally.get), _PREFERRED.get(key) or max(shown[key], key=shown[key].get))
         for key, tally in votes.items()  # max: ties go to the first type or form seen
     }
+    if lexicon is not None:
+        addressed = {key for key, (start, _, _) in zip(keys, spans) if _HONORIFIC.search(plain, max(0, start - 6), start)}
+        for key, (kind, name) in entity.items():
+            if kind == "PER" and " " not in name and name.lower() not in lexicon and key not in addressed:
+                entity[key] = ("ORG", name)
     return [Mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
+
+
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.? \Z")
 
 
 def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
