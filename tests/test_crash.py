@@ -231,15 +231,6 @@ def test_an_update_keeps_every_article_complete(corpora):
     assert per_article(corpora["updated_db"]) == per_article(corpora["clean_db"])
 
 
-HALF_WRITTEN = (
-    "store.py: Store._writing() wraps writes in `with self.db.conn:`, which opens no transaction, and "
-    "sqlite-utils 4's Database.execute() commits each write statement run outside one. So Store.write() "
-    "commits the deletion of an article's old events before its new row and events, and remove_articles() "
-    "commits piece by piece: a crash in between leaves an article without its events. "
-    "Fix: `with self.db.atomic():` in Store._writing()"
-)
-
-
 def test_killing_the_indexer_at_any_moment_loses_nothing(corpora):
     corpus, seconds, env = corpora["corpus"], corpora["run_seconds"], corpora["env"]
     old, new = per_article(corpora["v1_db"]), per_article(corpora["updated_db"])
@@ -268,11 +259,9 @@ def test_killing_the_indexer_at_any_moment_loses_nothing(corpora):
         outcomes = list(pool.map(kill_and_finish, range(KILLS), delays))
     assert sum(killed for killed, _ in outcomes) >= KILLS * 2 // 3, outcomes  # most kills landed mid-run
     half_written = [(delay, half[:3]) for delay, (_, half) in zip(delays, outcomes) if half]
-    if half_written:  # a kill landed in the gap test_a_write_that_fails_halfway... pins down
-        pytest.xfail(f"half-indexed articles after kills at {half_written}: {HALF_WRITTEN}")
+    assert not half_written, f"half-indexed articles after kills at {half_written}"
 
 
-@pytest.mark.xfail(strict=True, reason=HALF_WRITTEN)
 def test_a_write_that_fails_halfway_leaves_the_article_as_it_was(tmp_path):
     """Deterministic twin of the kill test: a write that raises after it began (as a kill would
     stop it) must leave the article's old row and events in place."""
