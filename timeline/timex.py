@@ -2,8 +2,8 @@
 
 The grammar (``timex_grammar``) is an ordered list of regex rules. One pass of a
 cheap regex finds the words an expression can start with; at each, the rules
-that can start with that word are tried as one compiled alternation, and the
-first that matches wins. Each rule has a normaliser that turns the words into a
+that can start with that word are tried in order, and the first that matches
+wins. Each rule has a normaliser that turns the words into a
 TIMEX3 type and value, resolving relative and underspecified expressions
 against the document creation time (DCT): months, weekdays, seasons and
 quarters without a year get it from the tense of their sentence
@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from timeline.model import Timex
@@ -82,11 +81,11 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         if start < position:
             continue
         rules = _RULES_BY_FIRST_WORD.get(_first_word_key(candidate["word"]))
-        match = _compile_rules(rules).match(text, start) if rules else None
+        match = _first_match(rules, text, start) if rules else None
         if match is None:
             continue
         try:
-            result = _normalise(match.lastgroup, text, start, anchor)
+            result = _normalise(match, text, start, anchor)
         except (ArithmeticError, AttributeError, LookupError, ValueError, TypeError):
             result = None  # a date out of the calendar's range, a day 31 in June...
         if result is None:
@@ -142,7 +141,8 @@ def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
         found.append(Timex(start, end, text[start:end], "DATE", _iso_date(date)))
         return end
     try:
-        result = _normalise("month_day", text, tail.end(), dct)
+        match = _RULE_PATTERNS["month_day"].match(text, tail.end())
+        result = _normalise(("month_day", match), text, tail.end(), dct) if match else None
     except (ArithmeticError, AttributeError, LookupError, ValueError, TypeError):
         result = None
     if result is None:
@@ -156,8 +156,8 @@ def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
 # Matching
 #
 # A first, cheap pass finds the words an expression can start with; at each
-# one, only the rules that can start with that word are tried (one compiled
-# alternation per set of rules, in RULES order so earlier rules win).
+# one, only the rules that can start with that word are tried, in RULES order so
+# earlier rules win; the winning match goes to the normaliser as it is.
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
 # A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2").
@@ -178,7 +178,6 @@ _CANDIDATES = re.compile(
     _BEFORE + "(?P<word>" + "|".join(_SPECIAL_FIRST.values()) + "|" + _GUARDED_FIRST
     + f"|(?:{trie_regex(_LOWERCASE_FIRST)}|{trie_regex(_CAPITALISED_FIRST, ignore_case=False)})(?![a-zA-Z]))"
 )
-_RULE_SOURCE = dict(RULES)
 _RULE_PATTERNS = {name: re.compile(f"(?:{pattern}){_AFTER}", re.IGNORECASE) for name, pattern in RULES}
 
 
@@ -190,18 +189,17 @@ def _first_word_key(word: str) -> str:
     return word if word in _CAPITALISED_FIRST else word.lower()
 
 
-@lru_cache(maxsize=None)
-def _compile_rules(names: tuple[str, ...]) -> re.Pattern:
-    alternatives = "|".join(
-        f"(?P<{name}>{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', _RULE_SOURCE[name])})" for name in names
-    )
-    return re.compile(f"(?:{alternatives}){_AFTER}", re.IGNORECASE)
+def _first_match(rules: tuple[str, ...], text: str, start: int) -> tuple[str, re.Match] | None:
+    """The first of rules (in RULES order) to match at start, and its match."""
+    for rule in rules:
+        match = _RULE_PATTERNS[rule].match(text, start)
+        if match is not None:
+            return rule, match
+    return None
 
 
-def _normalise(rule: str, text: str, start: int, dct: dt.date):
-    match = _RULE_PATTERNS[rule].match(text, start)
-    if match is None:
-        return None
+def _normalise(rule_match: tuple[str, re.Match], text: str, start: int, dct: dt.date):
+    rule, match = rule_match
     context = Context(text, dct, start, match.end())
     result = _NORMALISERS[rule](match, context)
     if result is None:

@@ -1,7 +1,7 @@
 """The grammar of temporal expressions: word lists, number and year parsing, and the rules.
 
-``RULES`` is an ordered list of (rule name, regex). The tagger joins them into
-one alternation, so at a given position an earlier rule wins over a later one:
+``RULES`` is an ordered list of (rule name, regex). The tagger tries them in
+order, so at a given position an earlier rule wins over a later one:
 longer, more specific forms come first. Named groups may repeat across the
 alternatives of one rule with a numeric suffix (``unit``, ``unit2``); the
 normalisers read them with ``group()`` below. Matching is case-insensitive
