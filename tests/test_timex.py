@@ -322,6 +322,7 @@ def test_modern_news_forms(text, expression, expected):
         ("The fund has lost money for decades.", "decades", ("DURATION", "PXDE")),
         ("Inspections happen every other week.", "every other week", ("SET", "P2W")),
         ("The shop opens on Mondays.", "Mondays", ("SET", "XXXX-WXX-1")),
+        ("Flights leave Bombay on Tuesday nights.", "Tuesday nights", ("SET", "XXXX-WXX-2TNI")),
         ("A hearing is set for the week of June 23.", "the week of June 23", ("DATE", "2025-W26")),
         ("Then, a week or so ago, the general chose the date.", "a week or so ago", ("DATE", "2025-W23")),
         ("The results are due in the next three quarters.", "the next three quarters", ("DURATION", "P9M")),

@@ -772,8 +772,8 @@ def _norm_set(m: re.Match, c: Context):
 
 def _norm_weekday_set(m: re.Match, c: Context):
     value = f"XXXX-WXX-{WEEKDAYS[_key(group(m, 'weekday'))] + 1}"
-    if m["part"]:
-        value += "T" + DAY_PARTS[_key(m["part"])]
+    if group(m, "part"):
+        value += "T" + DAY_PARTS[_key(group(m, "part"))]
     return "SET", value
 
 

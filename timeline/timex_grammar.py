@@ -303,7 +303,8 @@ RULES: list[tuple[str, str]] = [
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
     ("part_of_day", rf"(?P<rel>this|last|early\s+this|late\s+last|late\s+this|later\s+this)\s+(?P<part>{PART})"),
     ("weekday_set",
-     rf"(?:(?:every|each)\s+(?P<weekday>{WEEKDAY})|(?P<weekday2>{WEEKDAY})s)(?:\s+(?P<part>{PART})s?)?"),
+     rf"(?:(?:every|each)\s+(?P<weekday>{WEEKDAY})|(?P<weekday2>{WEEKDAY})s)(?:\s+(?P<part>{PART})s?)?"
+     rf"|(?P<weekday3>{WEEKDAY})\s+(?P<part2>{PART})s(?![\w'’])"),
     ("weekday",
      r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+previous|the\s+following|coming|past|early|late|earlier|later)\s+)?"
      rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
@@ -387,7 +388,7 @@ RULE_FIRST_WORDS = {
     "anaphoric_period": f"{_EDGE_WORDS} that the then",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
-    "weekday_set": "every each " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
+    "weekday_set": f"every each {_WEEKDAY_WORDS} " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
     "weekday": f"this last next the coming past early late earlier later {_WEEKDAY_WORDS}",
     "duration": (
         "about around approximately nearly almost roughly some more less fewer at up no over under just only "
