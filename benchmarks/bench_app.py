@@ -103,6 +103,8 @@ async def interactions(store: Store, repeats: int) -> dict[str, list[tuple[float
     figures: dict[str, list[tuple[float, float]]] = {}
     chosen = pick_entities(store)
     word = search_word(store)
+    middle = list(chosen.values())[1]
+    searches = {f"search “{word}”, a common word": word, f"search “{middle.name}”, a selective one": middle.name}
     app = TimelineApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -112,9 +114,10 @@ async def interactions(store: Store, repeats: int) -> dict[str, list[tuple[float
                     await timed(pilot, app, lambda e=entity: app.apply_filter(Filter(entity_ids=(e.id,)))))
                 figures.setdefault("clear filter", []).append(
                     await timed(pilot, app, lambda: app.apply_filter(Filter())))
-            figures.setdefault(f"search “{word}”", []).append(
-                await timed(pilot, app, lambda: app.apply_filter(Filter(search=word))))
-            await timed(pilot, app, lambda: app.apply_filter(Filter()))
+            for label, text in searches.items():
+                figures.setdefault(label, []).append(
+                    await timed(pilot, app, lambda t=text: app.apply_filter(Filter(search=t))))
+                await timed(pilot, app, lambda: app.apply_filter(Filter()))
             for _ in range(5):  # the pagedown binding's action; pilot.press adds two ≥20 ms idle waits
                 figures.setdefault("PgDn", []).append(
                     await timed(pilot, app, lambda: app.run_action("page(1)", app.timeline)))
