@@ -240,6 +240,7 @@ def test_the_following_month_after_a_month():
         ("He was shot on Oct. 23 at his home.", "Oct. 23", ("DATE", "2024-10-23")),
         ("The deal closed on June 2.", "June 2", ("DATE", "2025-06-02")),
         ("They signed it on July 3, officials said.", "July 3", ("DATE", "2025-07-03")),
+        ("He was shot to death last Oct. 23 at his home.", "Oct. 23", ("DATE", "2024-10-23")),
     ],
 )
 def test_day_without_year(text, expression, expected):

@@ -333,7 +333,7 @@ RULES: list[tuple[str, str]] = [
      r"|the\s+(?P<week>week)(?![\w-])"),
     ("month",
      rf"(?P<edge>{EDGE})?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?P<month>{MONTH_ALONE})"
-     r"(?:\s+(?P<yearrel>last|next|this)\s+year)?"),
+     r"(?:\s+(?P<yearrel>last|next|this)\s+year)?(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b(?![,.]\d))"),  # 'last Oct. 23': a day
     ("century",
      rf"(?:the\s+)?(?:{EDGE})?(?:(?P<num>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>{_alternation(ORDINALS)}))[\s-]+century"),
     ("decade",
