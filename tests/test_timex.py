@@ -560,3 +560,15 @@ def test_a_verb_across_a_comma_is_a_weaker_cue_than_one_beside_the_date():
 
 def test_high_noon_is_an_idiom():
     assert found('In "High Noon," and at high noon, they met at noon.') == [("noon", "TIME", "2025-06-14T12:00")]
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Until Thursday, they had not called him a suspect.", "Thursday", ("DATE", "2013-03-21")),
+        ("Until January, the company had refused to sell.", "January", ("DATE", "2013-01")),
+        ("The offer is open until Thursday.", "Thursday", ("DATE", "2013-03-28")),
+    ],
+)
+def test_until_in_the_past_perfect_looks_back(text, expression, expected):
+    assert value_of(text, expression, MARCH_DCT) == expected

@@ -155,7 +155,8 @@ _FUTURE_LEAD_FOR_DAYS = re.compile(
 
 def orientation(text: str, start: int, end: int) -> str:
     """Whether a date at text[start:end] points to the past, the future or the present."""
-    if _FUTURE_LEAD.search(text, max(0, start - 24), start):
+    lead = _FUTURE_LEAD.search(text, max(0, start - 24), start)
+    if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
         return "future"
     return sentence_tense(text, start, end)
 
@@ -164,6 +165,16 @@ def weekday_orientation(text: str, start: int, end: int) -> str:
     """The same for a weekday: 'Friday's ruling' is past; 'until Friday' can be either."""
     if text.startswith(("'s", "’s"), end):
         return "past"
-    if _FUTURE_LEAD_FOR_DAYS.search(text, max(0, start - 24), start):
+    lead = _FUTURE_LEAD_FOR_DAYS.search(text, max(0, start - 24), start)
+    if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
         return "future"
     return sentence_tense(text, start, end)
+
+
+_HAD = re.compile(r"\b(?:had|hadn't)\b", re.IGNORECASE)
+
+
+def _in_past_perfect(text: str, start: int, end: int) -> bool:
+    """'Until Thursday, they had not called him a suspect': the limit is in the past."""
+    left, right = sentence_span(text, start, end)
+    return _HAD.search(text, left, right) is not None
