@@ -373,7 +373,11 @@ def test_extreme_dates_never_raise(text, dct):
 
 @pytest.mark.parametrize("dct", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
 def test_extreme_dates_with_relative_expressions(dct):
-    text = "Yesterday, last year, next month, last week, tomorrow, the 1990s, next Friday, in the 20th century, two years ago, in 10000 years, the third quarter, last winter."
+    text = (
+        "Yesterday, last year, next month, last week, tomorrow, the 1990s, next Friday, in the 20th century, two years ago, "
+        "in 10000 years, the third quarter, last winter, the previous Friday, the following Friday, the next day, that night, "
+        "June 30-July 2, the first week of December."
+    )
     check_well_formed(text, tag(text, dct))
 
 
@@ -572,3 +576,13 @@ def test_high_noon_is_an_idiom():
 )
 def test_until_in_the_past_perfect_looks_back(text, expression, expected):
     assert value_of(text, expression, MARCH_DCT) == expected
+
+
+def test_the_previous_weekday_counts_from_the_day_just_mentioned():
+    text = "On Oct. 27 the index fell 5% from the previous Friday and rose the following Monday."
+    assert found(text, dt.date(1989, 10, 30)) == [
+        ("Oct. 27", "DATE", "1989-10-27"),
+        ("the previous Friday", "DATE", "1989-10-20"),
+        ("the following Monday", "DATE", "1989-10-30"),
+    ]
+    assert value_of("Shares fell from the previous Friday.", "the previous Friday") == ("DATE", "2025-06-13")

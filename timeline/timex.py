@@ -442,6 +442,9 @@ def _year_of_month(month: int, c: Context) -> int:
 def _norm_weekday(m: re.Match, c: Context):
     weekday = WEEKDAYS[_key(m["weekday"])]
     relation = _key(m["rel"])
+    if relation in ("the previous", "the following") and not m["part"]:
+        # "down 4.5% from the previous Friday": before the day just mentioned
+        return "DATE", f"{_ANAPHORA} WD {weekday} {-1 if relation == 'the previous' else 1}"
     if relation in ("last", "this past", "the previous", "past"):
         direction = "last"
     elif relation in ("next", "this coming", "the following", "coming"):
@@ -950,7 +953,14 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
     for timex in found:
         if timex.value.startswith(_ANAPHORA):
             _, unit, shift, *part = timex.value.split()
-            if unit == "Q" and quarter is not None:
+            if unit == "WD":  # "ANAPHORA WD <weekday> <-1|1>"
+                weekday, direction = int(shift), "last" if part[0] == "-1" else "next"
+                day = dt.date.fromisoformat(anchor) if len(anchor) == 10 else dct
+                try:
+                    value = _iso_date(_weekday_date(weekday, day, direction))
+                except OverflowError:  # past the calendar's ends
+                    value = _iso_date(day)
+            elif unit == "Q" and quarter is not None:
                 year, number = quarter
                 value = _shift(dt.date(year, 3 * number - 2, 1), "Q", int(shift)) if year >= MIN_YEAR else anchor
             elif unit == "TIME":
