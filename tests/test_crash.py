@@ -336,11 +336,6 @@ def test_ctrl_c_in_a_terminal_ends_the_index_cleanly(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the pool's workers through /proc")
-@pytest.mark.xfail(strict=True, reason=(
-    "indexer.py: when the indexer is SIGKILLed its pool's workers, orphaned, finish their chunk and "
-    "print a BrokenPipeError traceback each to the user's terminal. Fix: in the pool initializer, have "
-    "each worker exit with its parent (Linux: prctl PR_SET_PDEATHSIG; elsewhere a thread polling "
-    "os.getppid()), or catch the broken pipe in the worker and exit quietly"))
 def test_a_killed_indexers_workers_print_nothing(tmp_path):
     process = start_pool_run(tmp_path)
     process.send_signal(signal.SIGKILL)

@@ -204,9 +204,6 @@ def test_a_symlink_loop_file_is_named_and_indexing_goes_on(tmp_path):
     }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "indexer.py: failed_files.add(str(Path(item.path).resolve())) raises RuntimeError('Symlink loop') "
-    "on Python 3.11 for a problem whose path is a symlink loop; it should use os.path.realpath"))
 def test_indexing_goes_on_past_a_symlink_loop_file(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

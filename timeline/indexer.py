@@ -18,6 +18,9 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -123,7 +126,7 @@ def _changed_articles(
         if isinstance(item, reader.Problem):
             report.problems.append(item)
             if item.fatal:
-                failed_files.add(str(Path(item.path).resolve()))
+                failed_files.add(os.path.realpath(item.path))  # resolve() raises on a symlink loop
             continue
         seen.add(item.id)
         digest = content_hash(item, version)
@@ -147,7 +150,7 @@ def _vanished(store: Store, paths: list[Path], seen: set[str], failed_files: set
     for path in paths:
         if not path.exists():
             continue  # a mistyped path must not wipe anything
-        for article_id, article_path in store.articles_under(str(path.resolve())):
+        for article_id, article_path in store.articles_under(os.path.realpath(path)):
             source_file = article_path.split("#", 1)[0]
             if article_id not in seen and source_file not in failed_files:
                 gone.append(article_id)
@@ -189,8 +192,30 @@ def _extract_in_pool(
 
 
 def _ignore_interrupts() -> None:
-    """Ctrl-C is the writer's to handle: it stops the pool, so workers print no tracebacks of their own."""
+    """Ctrl-C is the writer's to handle: it stops the pool, so workers print no tracebacks of their own.
+    And a worker dies with the writer: orphaned, it would finish its chunk and complain of a broken pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            return
+        except (OSError, AttributeError):
+            pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
