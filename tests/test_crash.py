@@ -217,10 +217,6 @@ def corpora(tmp_path_factory):
             "run_seconds": time.monotonic() - start, "root": root, "env": env}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "store.py: an entity's type (and name) is the first mention's, fixed when its row is inserted; an "
-    "entity kept from an earlier run keeps a type that indexing the same files afresh does not give it. "
-    "refresh_entity_counts should recompute each entity's type and name from its current mentions"))
 def test_an_uninterrupted_update_equals_indexing_from_scratch(corpora):
     """Updating version 1 to 2 should end where indexing version 2 afresh does."""
     assert_same(snapshot(corpora["updated_db"]), snapshot(corpora["clean_db"]), "updated")

@@ -190,7 +190,7 @@ class Store:
                 defaults={"event_count": 0},
             )
             db["event_entities"].create(
-                {"event_id": int, "entity_id": int},
+                {"event_id": int, "entity_id": int, "type": str, "name": str},
                 pk=("event_id", "entity_id"),
                 foreign_keys=[("event_id", "events", "id"), ("entity_id", "entities", "id")],
             )
@@ -203,12 +203,12 @@ class Store:
             db.execute("CREATE UNIQUE INDEX events_pos ON events(pos) WHERE pos IS NOT NULL")
             db.execute("CREATE UNIQUE INDEX events_pos_all ON events(pos_all) WHERE pos_all IS NOT NULL")
             db.execute(
-                "CREATE TABLE story_entities (entity_id INTEGER, pos INTEGER, bucket TEXT, "
+                "CREATE TABLE story_entities (entity_id INTEGER REFERENCES entities(id), pos INTEGER, bucket TEXT, "
                 "PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
             )
             db["buckets"].create({"bucket": str, "stories": int, "events": int}, pk="bucket")
             db.execute(
-                "CREATE TABLE entity_buckets (entity_id INTEGER, bucket TEXT, stories INTEGER, "
+                "CREATE TABLE entity_buckets (entity_id INTEGER REFERENCES entities(id), bucket TEXT, stories INTEGER, "
                 "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
             )
             db["events"].create_index(["value"], index_name="events_value")
@@ -216,7 +216,9 @@ class Store:
             db["stale_values"].create({"value": str}, pk="value")
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
             db["entities"].create_index(["event_count"], index_name="entities_count")
-            db["event_entities"].create_index(["entity_id", "event_id"], index_name="event_entities_entity")
+            db["event_entities"].create_index(
+                ["entity_id", "event_id", "type", "name"], index_name="event_entities_entity"
+            )
             db["events"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
 
@@ -246,7 +248,9 @@ class Store:
             conn.executemany(_UPSERT_ARTICLE, [_article_row(a, digest) for a, digest, _ in batch])
             rows, links = self._event_rows([event for _, _, events in batch for event in events])
             conn.executemany(_INSERT_EVENT, rows)
-            conn.executemany("INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)", links)
+            conn.executemany(
+                "INSERT OR IGNORE INTO event_entities (event_id, entity_id, type, name) VALUES (?, ?, ?, ?)", links
+            )
             conn.executemany("INSERT OR IGNORE INTO stale_values (value) VALUES (?)",
                              [(value,) for value in {row[5] for row in rows}])
         return len(rows)
@@ -256,7 +260,10 @@ class Store:
         rows, links = [], []
         for number, event in enumerate(events, start=first_id):
             rows.append(_event_row(number, event))
-            links.extend((number, entity_id) for entity_id in {self._entity_id(m) for m in event.entities})
+            named = {}
+            for mention in event.entities:
+                named.setdefault(self._entity_id(mention), mention)
+            links.extend((number, entity_id, m.type, m.name) for entity_id, m in named.items())
         return rows, links
 
     def _entity_id(self, mention: Mention) -> int:
@@ -405,11 +412,15 @@ class Store:
             raise
 
     def refresh_entity_counts(self) -> None:
-        """Recount events per entity and drop entities no event names any more."""
+        """Recount events per entity, give each the type and name most of its mentions have
+        (so the result never depends on which article came first), and drop entities no event
+        names any more."""
+        most = "SELECT {0} FROM event_entities WHERE entity_id = entities.id GROUP BY {0} ORDER BY count(*) DESC, {0} LIMIT 1"
         with self._writing():
             self.db.execute(
                 "UPDATE entities SET event_count = "
-                "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id)"
+                "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id), "
+                f"type = coalesce(({most.format('type')}), type), name = coalesce(({most.format('name')}), name)"
             )
             self.db.execute("DELETE FROM entities WHERE event_count = 0")
             self.db.execute("DELETE FROM meta WHERE key = 'counts_stale'")
