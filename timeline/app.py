@@ -404,7 +404,7 @@ class TimelineApp(App[None]):
             ("Open database", "Browse another timeline database", lambda: self.action_prompt("open")),
             ("Re-index", "Index the articles' files again and reload", self.action_reindex),
             ("Reload", "Read the database again, after indexing elsewhere (r)", self.action_reload),
-            ("Keys", "Show every key (F1)", self.action_help),
+            ("Help", "What timeline is, and every key (F1)", self.action_help),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
