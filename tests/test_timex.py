@@ -586,3 +586,24 @@ def test_the_previous_weekday_counts_from_the_day_just_mentioned():
         ("the following Monday", "DATE", "1989-10-30"),
     ]
     assert value_of("Shares fell from the previous Friday.", "the previous Friday") == ("DATE", "2025-06-13")
+
+
+# Wire copy (numbers that look like years but are not)
+
+WIRE_DCT = dt.date(1987, 4, 21)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Senate votes at 1600 est/2100 gmt on aid.", [("1600", "TIME", "1987-04-21T16:00")]),
+        ("It opens at 0930 local time.", [("0930", "TIME", "1987-04-21T09:30")]),
+        ("The company paid a dividend of 1.1646 dlrs per share.", []),
+        ("At one point about 1700 lawsuits had been filed.", []),
+        ("It cost $1990 to fix.", []),
+        ("The house was built in 1700.", [("1700", "DATE", "1700")]),
+        ("Sales rose in 1986 and 1987 profits fell.", [("1986", "DATE", "1986"), ("1987", "DATE", "1987")]),
+    ],
+)
+def test_wire_numbers(text, expected):
+    assert [(t.text, t.type, t.value) for t in tag(text, WIRE_DCT)] == expected

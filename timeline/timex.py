@@ -480,6 +480,8 @@ def _norm_clock(m: re.Match, c: Context):
         hour, minute = (12, 0) if _key(m["special"]) in ("noon", "midday") else (24, 0)
     elif m["hour24"]:
         hour, minute = int(m["hour24"]), int(m["minute24"])
+    elif m["wire_hour"]:
+        hour, minute = int(m["wire_hour"]), int(m["wire_minute"])
     else:
         hour = int(m["hour"])
         minute = int(m["minute"] or 0)
@@ -640,8 +642,11 @@ def _norm_year(m: re.Match, c: Context):
     year = parse_year(group(m, "year"))
     if year is None:
         return None
-    if m.group(0)[0].isdigit() and _is_part_of_a_name(c.text, c.start):
-        return None
+    if m.group(0)[0].isdigit():
+        if _is_part_of_a_name(c.text, c.start) or _is_part_of_a_number(c.text, c.start):
+            return None
+        if not _plausible_bare_year(year, c):
+            return None
     half = _HALF_OF.match(m.group(0))
     if half:
         return "DATE", f"{_iso_year(year)}-H{1 if half[1].lower() == 'first' else 2}"
@@ -664,6 +669,24 @@ def _is_part_of_a_name(text: str, start: int) -> bool:
 
 
 _HALF_OF = re.compile(r"(?:the\s+)?(first|second|last)\s+half\s+of", re.IGNORECASE)
+
+def _is_part_of_a_number(text: str, start: int) -> bool:
+    """'1.1646 dlrs', '$1990', '21987': the digits of a larger number or an amount, not a year."""
+    before = text[max(0, start - 2) : start]
+    return bool(before) and (before[-1] in "$£€¥" or (len(before) == 2 and before[0].isdigit() and before[1] in ".,"))
+
+
+# A year far from the text's own time is rare enough that it needs a word that introduces a
+# year ("in 1700", "since 1600"); without one, "about 1700 lawsuits" is a count.
+_YEAR_INTRODUCERS = frozenset("in since by from until till to of the during before after between circa c. early late mid".split())
+_WORD_JUST_BEFORE = re.compile(r"([A-Za-z.]+)[\s-]*$")
+
+
+def _plausible_bare_year(year: int, c: Context) -> bool:
+    if c.dct.year - 100 <= year <= c.dct.year + 30:
+        return True
+    word = _WORD_JUST_BEFORE.search(c.text, max(0, c.start - 12), c.start)
+    return word is not None and word[1].lower() in _YEAR_INTRODUCERS
 
 
 def _norm_short_fiscal_year(m: re.Match, c: Context):

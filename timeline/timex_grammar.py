@@ -252,6 +252,9 @@ SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "
 # ---------------------------------------------------------------------------
 # The rules, most specific first
 
+# Wire copy writes clock times as four digits before a time zone: "at 1600 EDT", "1400 est/2100 gmt".
+WIRE_TIME_ZONE = r"(?i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|JST|HKT|SGT|AEST|local\s+time|hrs)\b"
+
 RULES: list[tuple[str, str]] = [
     ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d)(?::\d\d)?)?"),
     ("numeric", r"(?P<mo>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![/\d])"),
@@ -259,6 +262,7 @@ RULES: list[tuple[str, str]] = [
      r"(?:(?:around|about|approximately)\s+)?"
      r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d\d))?\s*(?:(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|\s*o['’]clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)))"
      r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?=\s*(?-i:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b)"
+     rf"|(?<![\d.,$])(?P<wire_hour>[01]\d|2[0-3])(?P<wire_minute>[0-5]\d)(?=\s*{WIRE_TIME_ZONE})"
      r"|(?<!high\s)(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
@@ -442,6 +446,7 @@ DIGIT_START = (
     rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
     r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
+    rf"|(?:[01]\d|2[0-3])[0-5]\d\s*{WIRE_TIME_ZONE}"
     r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q"
     r"|[1-4](?:st|nd|rd|th)[\s-]+(?:[Ff]iscal[\s-]+)?(?:[Qq]uarter|[Hh]alf))"
 )
