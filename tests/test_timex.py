@@ -602,6 +602,9 @@ WIRE_DCT = dt.date(1987, 4, 21)
         ("At one point about 1700 lawsuits had been filed.", []),
         ("It cost $1990 to fix.", []),
         ("The house was built in 1700.", [("1700", "DATE", "1700")]),
+        ("The Dow fell 508 points to 1738.", []),
+        ("Trading runs from 1700 to 2100 local time.",
+         [("1700", "TIME", "1987-04-21T17:00"), ("2100", "TIME", "1987-04-21T21:00")]),
         ("Sales rose in 1986 and 1987 profits fell.", [("1986", "DATE", "1986"), ("1987", "DATE", "1987")]),
     ],
 )

@@ -676,9 +676,10 @@ def _is_part_of_a_number(text: str, start: int) -> bool:
     return bool(before) and (before[-1] in "$£€¥" or (len(before) == 2 and before[0].isdigit() and before[1] in ".,"))
 
 
-# A year far from the text's own time is rare enough that it needs a word that introduces a
-# year ("in 1700", "since 1600"); without one, "about 1700 lawsuits" is a count.
-_YEAR_INTRODUCERS = frozenset("in since by from until till to of the during before after between circa c. early late mid".split())
+# A year far from the text's own time is rare enough that it needs a word that can only
+# introduce a time ("in 1700", "since 1600"); without one, "about 1700 lawsuits" is a count and
+# "fell 508 points to 1738" an index level.
+_YEAR_INTRODUCERS = frozenset("in since until till during circa c. early late mid".split())
 _WORD_JUST_BEFORE = re.compile(r"([A-Za-z.]+)[\s-]*$")
 
 

@@ -254,6 +254,8 @@ SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "
 
 # Wire copy writes clock times as four digits before a time zone: "at 1600 EDT", "1400 est/2100 gmt".
 WIRE_TIME_ZONE = r"(?i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|JST|HKT|SGT|AEST|local\s+time|hrs)\b"
+# ... or the first of two such times: "from 1700 to 2100 local time"
+WIRE_TIME_FOLLOWS = rf"\s*{WIRE_TIME_ZONE}|\s*(?:to|and|-|–)\s*(?:[01]\d|2[0-3])[0-5]\d\s*{WIRE_TIME_ZONE}"
 
 RULES: list[tuple[str, str]] = [
     ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d)(?::\d\d)?)?"),
@@ -262,7 +264,7 @@ RULES: list[tuple[str, str]] = [
      r"(?:(?:around|about|approximately)\s+)?"
      r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d\d))?\s*(?:(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)|\s*o['’]clock|(?=\s+in\s+the\s+(?:morning|afternoon|evening)))"
      r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?=\s*(?-i:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b)"
-     rf"|(?<![\d.,$])(?P<wire_hour>[01]\d|2[0-3])(?P<wire_minute>[0-5]\d)(?=\s*{WIRE_TIME_ZONE})"
+     rf"|(?<![\d.,$])(?P<wire_hour>[01]\d|2[0-3])(?P<wire_minute>[0-5]\d)(?={WIRE_TIME_FOLLOWS})"
      r"|(?<!high\s)(?P<special>noon|midnight|midday))"
      r"(?:\s+in\s+the\s+(?P<partword>morning|afternoon|evening))?"
      r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|ET|PT|BST|CET))?"
@@ -446,7 +448,7 @@ DIGIT_START = (
     rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
     r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
-    rf"|(?:[01]\d|2[0-3])[0-5]\d\s*{WIRE_TIME_ZONE}"
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?:{WIRE_TIME_FOLLOWS})"
     r"|\d{1,2}/\d{1,2}/\d|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)[\s-]+[Cc]entury|[1-4]Q"
     r"|[1-4](?:st|nd|rd|th)[\s-]+(?:[Ff]iscal[\s-]+)?(?:[Qq]uarter|[Hh]alf))"
 )
