@@ -35,16 +35,16 @@ PROMPTS = {
 
 def split_range(text: str) -> tuple[str, str]:
     """``2024 to 2025``, ``2024..2025``, ``since 2024``, ``until 2025`` or one period: its two ends as typed."""
-    lowered = text.strip()
+    text = text.strip()
     for word in (" to ", "..", " – ", " - ", " until "):
-        if word in lowered:
-            first, _, last = lowered.partition(word)
+        if word in text:
+            first, _, last = text.partition(word)
             return first.strip(), last.strip()
     for word, side in (("since ", 0), ("from ", 0), ("after ", 0), ("until ", 1), ("before ", 1)):
-        if lowered.lower().startswith(word):
-            rest = lowered[len(word):].strip()
+        if text.lower().startswith(word):
+            rest = text[len(word):].strip()
             return (rest, "") if side == 0 else ("", rest)
-    return lowered, lowered
+    return text, text
 
 
 class TimelineApp(App[None]):
