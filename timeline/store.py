@@ -368,15 +368,23 @@ class Store:
             )
 
     def regroup_stories(self) -> None:
-        """Find again the stories of every period whose events changed."""
-        stale = [row[0] for row in self.db.execute("SELECT value FROM stale_values")]
+        """Find again the stories of every period whose events changed. A period only one
+        article names has no shared story: each of its events is its own, in one statement."""
+        with self._writing():
+            self.db.execute(
+                "UPDATE events SET story = id WHERE story != id AND value IN (SELECT s.value FROM stale_values s "
+                "JOIN events e ON e.value = s.value GROUP BY s.value HAVING count(DISTINCT e.article_id) < 2)"
+            )
+        stale = [row[0] for row in self.db.execute(
+            "SELECT s.value FROM stale_values s JOIN events e ON e.value = s.value "
+            "GROUP BY s.value HAVING count(DISTINCT e.article_id) > 1"
+        )]
         for start in range(0, len(stale), 200):
-            chunk = stale[start : start + 200]
             with self._writing():
-                for value in chunk:
+                for value in stale[start : start + 200]:
                     self._regroup(value)
-                marks = ",".join("?" * len(chunk))
-                self.db.execute(f"DELETE FROM stale_values WHERE value IN ({marks})", chunk)
+        with self._writing():  # last, so a run killed before here finds every period still stale
+            self.db.execute("DELETE FROM stale_values")
 
     def _regroup(self, value: str) -> None:
         rows = self.db.execute(
