@@ -23,11 +23,16 @@ _LINE_START = re.compile(r"^(\d*)([-+=.)])")  # list markers, setext underlines
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 
 
+_NEEDS_WORK = re.compile(_SPECIAL.pattern + "|" + _CONTROL.pattern + r"|://|(?i:www)\.")
+
+
 def escape(text: str) -> str:
     """Text that Markdown renders as exactly these characters, as one paragraph line."""
-    text = _CONTROL.sub("", " ".join(text.split()))
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = _BARE_LINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+    text = " ".join(text.split())
+    if _NEEDS_WORK.search(text):  # most sentences need none of this
+        text = _CONTROL.sub("", text)
+        text = _SPECIAL.sub(r"\\\1", text)
+        text = _BARE_LINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
     return _LINE_START.sub(r"\1\\\2", text, count=1)
 
 
