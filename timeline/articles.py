@@ -227,7 +227,8 @@ def _read_document(path: Path, data: bytes) -> Iterator[Article | Problem]:
         yield Problem(str(path), trouble, fatal=False)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         body = markdown_to_text(body)
-    yield from _article(path=path, article_id=real_path(path), fields=meta, body=body, line=None)
+    where = real_path(path)
+    yield from _article(path=path, where=where, article_id=where, fields=meta, body=body, line=None)
 
 
 def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
@@ -237,6 +238,7 @@ def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
     if b"\x00" in head:
         raise _Skip("binary file, not text")
     stream.seek(0)
+    where = real_path(path)  # once per file: resolving it per line cost more than parsing the JSON
     found_any = warned_encoding = False
     for number, raw in _numbered_lines(stream):
         if raw is None:
@@ -251,7 +253,7 @@ def _read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Article | Problem]:
             warned_encoding = True
             yield Problem(str(path), f"not UTF-8, read as {encoding} (this line and any later such lines)",
                           line=number, fatal=False)
-        yield from _jsonl_article(path, line, number)
+        yield from _jsonl_article(path, where, line, number)
     if not found_any:
         yield Problem(str(path), "empty file, nothing to index")
 
@@ -270,7 +272,7 @@ def _numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
             yield number, raw
 
 
-def _jsonl_article(path: Path, line: str, number: int) -> Iterator[Article | Problem]:
+def _jsonl_article(path: Path, where: str, line: str, number: int) -> Iterator[Article | Problem]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -296,8 +298,8 @@ def _jsonl_article(path: Path, line: str, number: int) -> Iterator[Article | Pro
     if replaced:
         yield Problem(str(path), f"{replaced} character(s) that cannot be stored (NUL, lone surrogates) "
                       "replaced by \ufffd", line=number, fatal=False)
-    article_id = _text_field(fields.get("id")) or f"{real_path(path)}#{number}"
-    yield from _article(path=path, article_id=article_id, fields=fields, body=body, line=number)
+    article_id = _text_field(fields.get("id")) or f"{where}#{number}"
+    yield from _article(path=path, where=where, article_id=article_id, fields=fields, body=body, line=number)
 
 
 def _json_kind(value: object) -> str:
@@ -313,8 +315,9 @@ def _storable(text: str) -> tuple[str, int]:
 
 
 def _article(
-    *, path: Path, article_id: str, fields: dict, body: str, line: int | None
+    *, path: Path, where: str, article_id: str, fields: dict, body: str, line: int | None
 ) -> Iterator[Article | Problem]:
+    """where: the file's real path, as articles.path records it."""
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()  # so the text begins with its headline
     title = _text_field(fields.get("title"))
     if not body.strip() and not title:
@@ -333,7 +336,7 @@ def _article(
         published_guessed=guessed,
         source=_text_field(fields.get("source")),
         url=_text_field(fields.get("url")),
-        path=real_path(path) + (f"#{line}" if line else ""),
+        path=where + (f"#{line}" if line else ""),
     )
 
 
