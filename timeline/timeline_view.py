@@ -96,10 +96,10 @@ class TimelineView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows))
         if keep_position:
             self.move_to(self.cursor_row)
-            return
-        self.scroll_to(y=0, animate=False)
-        self.cursor_row = self.rows.event_row_near(0) or 0
-        self.refresh()
+        else:
+            self.scroll_to(y=0, animate=False)
+            self.cursor_row = self.rows.event_row_near(0) or 0
+        self.refresh()  # every row, not only the cursor's: the pages behind them are new
 
     def row_event(self, position: int) -> tuple[Event, Source] | None:
         number, offset = divmod(position, PAGE)
