@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from timeline import indexer
-from timeline.events import extract_events
+from timeline.events import extract
 from timeline.indexer import index, pack_events, unpack_events
 from timeline.model import Article
 from timeline.store import Store
@@ -100,8 +100,8 @@ def test_packed_events_unpack_to_equal_events():
     record = json.loads(corpus_line(1, rng))
     article = Article(id=record["id"], title=record["title"], text=record["title"] + "\n\n" + record["text"],
                       published=dt.date.fromisoformat(record["published"]))
-    events = extract_events(article)
+    events, mentions = extract(article)
     assert events and any(event.entities for event in events)
-    assert unpack_events(article, pack_events(article, events)) == events
+    assert unpack_events(article, pack_events(article, events, mentions)) == (events, mentions)
     odd = [replace(events[0], text="not a slice of the article")]
-    assert unpack_events(article, pack_events(article, odd)) == odd
+    assert unpack_events(article, pack_events(article, odd, mentions)) == (odd, mentions)

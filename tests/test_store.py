@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from timeline.model import Article, Event, Mention
-from timeline.store import Filter, Group, Store, StoreError, fts_query
+from timeline.store import SCHEMA_VERSION, Filter, Group, Store, StoreError, fts_query
 
 from .conftest import DCT
 
@@ -28,7 +28,7 @@ def event(article_id="a1", start="2024-01-01", end="2024-12-31", granularity="ye
 def test_schema_is_created_with_fts_and_version(store):
     tables = set(store.db.table_names())
     assert {"articles", "events", "entities", "event_entities", "meta", "events_fts"} <= tables
-    assert store.get_meta("schema_version") == "1"
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -66,6 +66,7 @@ class TimelineApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("enter,o", "open_article", "Article", show=False),
         Binding("a", "toggle_match", "All/any", show=False),
+        Binding("w", "toggle_in_article", "Sentence/article", show=False),
         Binding("u", "toggle_grouped", "Group stories", show=False),
         Binding("n", "next_match(1)", "Next match", show=False),
         Binding("N", "next_match(-1)", "Previous match", show=False),
@@ -167,6 +168,8 @@ class TimelineApp(App[None]):
         hints = []
         if len(self.filter.entity_ids) > 1:
             hints.append("a: " + ("any" if self.filter.match_all else "all") + " instead")
+        if self.filter.entity_ids or self.filter.excluded_ids:
+            hints.append("w: " + ("in the sentence" if self.filter.in_article else "anywhere in the article"))
         hints.append("u: " + ("every source's sentence" if self.filter.grouped else "one row per story"))
         line.append("  ·  " + "  ·  ".join(hints), style="dim")
         self.query_one("#filters", Static).update(line)
@@ -187,6 +190,9 @@ class TimelineApp(App[None]):
 
     def action_toggle_match(self) -> None:
         self.apply_filter(replace(self.filter, match_all=not self.filter.match_all))
+
+    def action_toggle_in_article(self) -> None:
+        self.apply_filter(replace(self.filter, in_article=not self.filter.in_article))
 
     def action_toggle_grouped(self) -> None:
         self.apply_filter(replace(self.filter, grouped=not self.filter.grouped))
@@ -396,6 +402,9 @@ class TimelineApp(App[None]):
             ("Date range", "Show only events from one date to another (d)", lambda: self.action_prompt("dates")),
             ("Clear filters", "Show every event again (c)", self.action_clear_filters),
             ("All or any entity", "Match all chosen entities or any of them (a)", self.action_toggle_match),
+            ("Entities in the sentence or the article",
+             "Chosen entities must be named in the event's sentence, or anywhere in its article (w)",
+             self.action_toggle_in_article),
             ("Group stories", "One row per story told by several sources, or every sentence (u)", self.action_toggle_grouped),
             ("Mark event", "Mark or unmark the selected event (m)", self.action_mark),
             ("Marked only", "Show only marked events, or everything again (M)", self.action_marked_only),

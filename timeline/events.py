@@ -25,22 +25,30 @@ _SMALL_WORDS = frozenset("a an and as at but by for from in of on or the to vs w
 
 def extract_events(article: Article) -> list[Event]:
     """Every event of an article, in text order."""
+    return extract(article)[0]
+
+
+def extract(article: Article) -> tuple[list[Event], list[Mention]]:
+    """Every event of an article, in text order, and every entity mention of its prose
+    (page furniture left out), dated sentence or not: the article is about all of them."""
     text = article.text
     spans = [span for span in sentences.spans(text) if not _in_furniture(text, span)]
     if not spans:
-        return []
+        return [], []
     mentions = entities.find_mentions(text)
     mention_starts = [m.start for m in mentions]
+    in_prose: list[Mention] = []
     timexes = timex.tag(text, article.published) if article.published else []
     timex_starts = [t.start for t in timexes]
     events: list[Event] = []
     for index, (start, end) in enumerate(spans):
         found = _inside(timexes, timex_starts, start, end)
         inside = tuple(_inside(mentions, mention_starts, start, end))
+        in_prose += inside
         headline = [_headline_event(article, start, end, inside)] if index == 0 and article.published else []
         events += headline
         events += _dated_events(article, found, start, end, inside, taken={e.value for e in headline})
-    return events
+    return events, in_prose
 
 
 def _headline_event(article: Article, start: int, end: int, mentions: tuple[Mention, ...]) -> Event:

@@ -97,7 +97,7 @@ def describe_filter(store: Store, flt: Filter) -> str:
     if flt.entity_ids:
         names = [entity.name for entity in store.entities_by_id(flt.entity_ids)]
         joiner = " and " if flt.match_all else " or "
-        parts.append("naming " + joiner.join(names))
+        parts.append(("whose article names " if flt.in_article else "naming ") + joiner.join(names))
     if flt.search.strip():
         parts.append(f"matching “{flt.search.strip()}”")
     if flt.date_from:

@@ -1,6 +1,6 @@
 """Indexing: read articles, extract their events, store them; skip what has not changed.
 
-Extraction is a pure function per article (``events.extract_events``); this
+Extraction is a pure function per article (``events.extract``); this
 module only decides what to extract and hands the results to the store in
 batches, one transaction each.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import articles as reader
-from .events import extract_events
+from .events import extract
 from .model import Article, Event, Mention
 from .store import Store, content_hash
 
@@ -162,8 +162,8 @@ def _vanished(store: Store, paths: list[Path], seen: set[str], failed_files: set
 
 def extract_in_order(
     items: Iterator[tuple[Article, str]], workers: int
-) -> Iterator[tuple[Article, str, list[Event]]]:
-    """(article, hash, events) for each (article, hash), in the order given.
+) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
+    """(article, hash, events, mentions) for each (article, hash), in the order given.
 
     A pool starts only for workers > 1 and at least PARALLEL_FROM articles, so
     re-indexing a few changed files does not pay for starting processes.
@@ -172,14 +172,14 @@ def extract_in_order(
     head = list(islice(items, PARALLEL_FROM)) if workers > 1 else []
     if workers <= 1 or len(head) < PARALLEL_FROM:
         for article, digest in chain(head, items):
-            yield article, digest, extract_events(article)
+            yield article, digest, *extract(article)
         return
     yield from _extract_in_pool(chain(head, items), workers)
 
 
 def _extract_in_pool(
     items: Iterator[tuple[Article, str]], workers: int
-) -> Iterator[tuple[Article, str, list[Event]]]:
+) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
     in_flight: deque = deque()
     with multiprocessing.get_context().Pool(workers, initializer=_ignore_interrupts) as pool:
         for chunk in _chunks(items, CHUNK_SIZE):
@@ -223,45 +223,47 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _unpacked(chunk: list[tuple[Article, str]], task) -> Iterator[tuple[Article, str, list[Event]]]:
+def _unpacked(chunk: list[tuple[Article, str]], task) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
     for (article, digest), packed in zip(chunk, task.get(), strict=True):
-        yield article, digest, unpack_events(article, packed)
+        yield article, digest, *unpack_events(article, packed)
 
 
 def _extract_chunk(chunk: list[Article]) -> list:
-    """Runs in a worker: the packed events of each article of a chunk."""
-    return [pack_events(article, extract_events(article)) for article in chunk]
+    """Runs in a worker: the packed events and mentions of each article of a chunk."""
+    return [pack_events(article, *extract(article)) for article in chunk]
 
 
 # A packed article is ("packed", mentions, events): each mention a plain tuple, each event
 # (start, end, granularity, value, char_start, char_end, timex, mention numbers), its text
 # being the article's text[char_start:char_end]. Events that do not fit that shape travel
-# as they are: ("events", [Event, ...]).
+# as they are: ("events", [Event, ...], [Mention, ...]).
 
 
-def pack_events(article: Article, events: list[Event]) -> tuple:
-    """Events in a compact, cheap-to-pickle form that unpack_events turns back into equal events."""
-    numbers: dict[Mention, int] = {}
+def pack_events(article: Article, events: list[Event], mentions: list[Mention]) -> tuple:
+    """Events and mentions in a compact, cheap-to-pickle form that unpack_events turns back
+    into equal ones."""
+    numbers = {mention: number for number, mention in enumerate(mentions)}
     packed = []
     for event in events:
         if event.article_id != article.id or event.id is not None or \
-                event.text != article.text[event.char_start:event.char_end]:
-            return ("events", events)
-        mentions = tuple(numbers.setdefault(mention, len(numbers)) for mention in event.entities)
-        packed.append((event.start, event.end, event.granularity, event.value,
-                       event.char_start, event.char_end, event.timex, mentions))
-    return ("packed", [(m.start, m.end, m.text, m.type, m.name) for m in numbers], packed)
+                event.text != article.text[event.char_start:event.char_end] or \
+                any(mention not in numbers for mention in event.entities):
+            return ("events", events, mentions)
+        packed.append((event.start, event.end, event.granularity, event.value, event.char_start,
+                       event.char_end, event.timex, tuple(numbers[m] for m in event.entities)))
+    return ("packed", [(m.start, m.end, m.text, m.type, m.name) for m in mentions], packed)
 
 
-def unpack_events(article: Article, packed: tuple) -> list[Event]:
+def unpack_events(article: Article, packed: tuple) -> tuple[list[Event], list[Mention]]:
     if packed[0] == "events":
-        return packed[1]
+        return packed[1], packed[2]
     _, mention_rows, event_rows = packed
     mentions = [Mention(*row) for row in mention_rows]
     text = article.text
-    return [
+    events = [
         Event(article_id=article.id, start=start, end=end, granularity=granularity, value=value,
               text=text[char_start:char_end], char_start=char_start, char_end=char_end, timex=timex,
               entities=tuple(mentions[n] for n in numbers))
         for start, end, granularity, value, char_start, char_end, timex, numbers in event_rows
     ]
+    return events, mentions

@@ -24,7 +24,8 @@ def entity_prompt(entity: EntityCount, excluded: bool = False) -> Text:
     line = Text("not " if excluded else "", style="bold red")
     line.append(one_line(entity.name), style="strike" if excluded else "")
     line.append(f"  {entity.type}", style="dim")
-    line.append(f"  {entity.count}", style="bold")
+    line.append(f"  {entity.count:,} event{'' if entity.count == 1 else 's'}", style="bold")
+    line.append(f" · {entity.articles:,} article{'' if entity.articles == 1 else 's'}", style="dim")
     return line
 
 
@@ -249,6 +250,7 @@ KEYS = """\
 | Tab | When several sources tell the event: show the next source's sentence |
 | e | Entities: type to narrow, Enter (Space in the list) chooses, - excludes, ctrl+t cycles the type, ctrl+r clears, Esc applies |
 | a | With several chosen entities: events naming all of them, or any |
+| w | Chosen entities must be named in the event's sentence (the default), or anywhere in its article |
 | / | Search the sentences; matches are picked out. Enter applies, empty clears, Esc cancels |
 | n N | Next and previous match of the search |
 | d | Date range: 2024 to 2025-06, since March 2025, last year… (empty clears) |

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -24,7 +25,7 @@ from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _BUSY_TIMEOUT_MS = 30_000
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
 _MARK_MATCH = "m.article_id = e.article_id AND m.char_start = e.char_start AND m.value = e.value"
@@ -46,6 +47,7 @@ class Filter:
     excluded_ids: tuple[int, ...] = ()  # events naming any of these are left out
     marked_only: bool = False
     grouped: bool = True  # one row per story told by several sources
+    in_article: bool = False  # entities may be named anywhere in an event's article, not only its sentence
 
     @property
     def is_empty(self) -> bool:
@@ -87,7 +89,8 @@ class EntityCount:
     id: int
     name: str
     type: str
-    count: int
+    count: int  # events whose sentence names it
+    articles: int = 0  # articles naming it anywhere
 
 
 def bucket_of(start: str, granularity: str) -> str:
@@ -113,6 +116,7 @@ class Store:
     def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
         self.path = Path(path)
         self._check_path(create and not read_only)
+        self._entity_ids: dict[str, int] = {}
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
             conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -122,7 +126,6 @@ class Store:
             self._prepare(create and not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
-        self._entity_ids: dict[str, int] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -148,6 +151,9 @@ class Store:
         tables = set(self.db.table_names())
         if "meta" in tables:
             version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version is not None and version[0] == "1" and create:
+                self._migrate_from_1()
+                return
             if version is None or int(version[0]) != SCHEMA_VERSION:
                 found = version[0] if version else "none"
                 raise StoreError(
@@ -184,10 +190,10 @@ class Store:
                 not_null={"article_id", "start", "end", "granularity", "value", "bucket"},
             )
             db["entities"].create(
-                {"id": int, "name": str, "type": str, "key": str, "event_count": int},
+                {"id": int, "name": str, "type": str, "key": str, "event_count": int, "article_count": int},
                 pk="id",
                 not_null={"name", "type", "key"},
-                defaults={"event_count": 0},
+                defaults={"event_count": 0, "article_count": 0},
             )
             db["event_entities"].create(
                 {"event_id": int, "entity_id": int, "type": str, "name": str},
@@ -215,12 +221,39 @@ class Store:
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
-            db["entities"].create_index(["event_count"], index_name="entities_count")
+            self._create_article_entities()
             db["event_entities"].create_index(
                 ["entity_id", "event_id", "type", "name"], index_name="event_entities_entity"
             )
             db["events"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
+
+    def _create_article_entities(self) -> None:
+        self.db.execute(
+            "CREATE TABLE article_entities (article_id TEXT REFERENCES articles(id), "
+            "entity_id INTEGER REFERENCES entities(id), type TEXT, name TEXT, mentions INTEGER, "
+            "PRIMARY KEY (article_id, entity_id)) WITHOUT ROWID"
+        )
+        self.db.execute("CREATE INDEX article_entities_entity ON article_entities(entity_id, article_id)")
+        self.db.execute("CREATE INDEX entities_rank ON entities(event_count DESC, article_count DESC, name)")
+
+    def _migrate_from_1(self) -> None:
+        """Version 2 keeps every entity an article names, dated sentence or not. Until the next
+        index run extracts every article again (the hashes are cleared for it), an article's
+        entities are those of its events."""
+        with self._writing():
+            if self.get_meta("schema_version") != "1":
+                return  # another process migrated it meanwhile
+            self.db.execute("ALTER TABLE entities ADD COLUMN article_count INTEGER DEFAULT 0")
+            self.db.execute("DROP INDEX IF EXISTS entities_count")
+            self._create_article_entities()
+            self.db.execute(
+                "INSERT INTO article_entities SELECT e.article_id, x.entity_id, min(x.type), min(x.name), count(*) "
+                "FROM event_entities x JOIN events e ON e.id = x.event_id GROUP BY e.article_id, x.entity_id"
+            )
+            self.db.execute("UPDATE articles SET content_hash = NULL")
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        self.refresh_entity_counts()
 
     # --- writing -------------------------------------------------------------
 
@@ -235,18 +268,21 @@ class Store:
         with self._writing():
             self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
-    def write(self, batch: Sequence[tuple[Article, str, Sequence[Event]]]) -> int:
+    def write(self, batch: Sequence[tuple]) -> int:
         """Store articles with their events in one transaction, replacing what each had before.
-        Each item is (article, content hash, events). Returns the number of events written.
+        Each item is (article, content hash, events) or (article, content hash, events, mentions),
+        mentions being every entity mention of the article (without them: its events' mentions).
+        Returns the number of events written.
 
         Rows go in with one executemany per table (a prepared statement each): several
         times faster than building dicts for sqlite-utils' insert_all, on the hot path."""
         conn = self.db.conn
         with self._writing():
             self._mark_counts_stale()
-            self._delete_events([article.id for article, _, _ in batch])
-            conn.executemany(_UPSERT_ARTICLE, [_article_row(a, digest) for a, digest, _ in batch])
-            rows, links = self._event_rows([event for _, _, events in batch for event in events])
+            self._delete_events([item[0].id for item in batch])
+            conn.executemany(_UPSERT_ARTICLE, [_article_row(item[0], item[1]) for item in batch])
+            conn.executemany(_INSERT_ARTICLE_ENTITY, [row for item in batch for row in self._article_entity_rows(item)])
+            rows, links = self._event_rows([event for item in batch for event in item[2]])
             conn.executemany(_INSERT_EVENT, rows)
             conn.executemany(
                 "INSERT OR IGNORE INTO event_entities (event_id, entity_id, type, name) VALUES (?, ?, ?, ?)", links
@@ -265,6 +301,18 @@ class Store:
                 named.setdefault(self._entity_id(mention), mention)
             links.extend((number, entity_id, m.type, m.name) for entity_id, m in named.items())
         return rows, links
+
+    def _article_entity_rows(self, item: tuple) -> list[tuple]:
+        """One row per entity the article names: its most frequent name and type there, and how often."""
+        article, _, events, *rest = item
+        mentions = rest[0] if rest else {m for event in events for m in event.entities}
+        tally: dict[int, Counter] = {}
+        for mention in mentions:
+            tally.setdefault(self._entity_id(mention), Counter())[(mention.type, mention.name)] += 1
+        return [
+            (article.id, entity_id, *max(counts, key=lambda k: (counts[k], k)), counts.total())
+            for entity_id, counts in tally.items()
+        ]
 
     def _entity_id(self, mention: Mention) -> int:
         key = canonical_key(mention.name)
@@ -294,6 +342,7 @@ class Store:
             f"(SELECT id FROM events WHERE article_id IN ({marks}))",
             list(article_ids),
         )
+        self.db.execute(f"DELETE FROM article_entities WHERE article_id IN ({marks})", list(article_ids))
         self.db.execute(f"DELETE FROM events WHERE article_id IN ({marks})", list(article_ids))
 
     def remove_articles(self, article_ids: Iterable[str]) -> int:
@@ -420,17 +469,19 @@ class Store:
             raise
 
     def refresh_entity_counts(self) -> None:
-        """Recount events per entity, give each the type and name most of its mentions have
-        (so the result never depends on which article came first), and drop entities no event
-        names any more."""
-        most = "SELECT {0} FROM event_entities WHERE entity_id = entities.id GROUP BY {0} ORDER BY count(*) DESC, {0} LIMIT 1"
+        """Recount events and articles per entity, give each the type and name most of its mentions
+        have (so the result never depends on which article came first), and drop entities no
+        article names any more."""
+        most = ("SELECT {0} FROM article_entities WHERE entity_id = entities.id "
+                "GROUP BY {0} ORDER BY sum(mentions) DESC, {0} LIMIT 1")
         with self._writing():
             self.db.execute(
                 "UPDATE entities SET event_count = "
                 "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id), "
+                "article_count = (SELECT count(*) FROM article_entities WHERE entity_id = entities.id), "
                 f"type = coalesce(({most.format('type')}), type), name = coalesce(({most.format('name')}), name)"
             )
-            self.db.execute("DELETE FROM entities WHERE event_count = 0")
+            self.db.execute("DELETE FROM entities WHERE article_count = 0")
             self.db.execute("DELETE FROM meta WHERE key = 'counts_stale'")
         self._entity_ids.clear()
 
@@ -454,8 +505,8 @@ class Store:
         rank = _rank(flt)
         clauses, params = [f"e.{rank} IS NOT NULL"], []
         if flt.grouped:
-            entity_clauses, entity_params = _story_entity_clauses(flt)
-            member_clauses, member_params = _member_clauses(flt, "m", entities=False)
+            entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
+            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article)
             clauses += entity_clauses
             params += entity_params
             if member_clauses:
@@ -556,15 +607,16 @@ class Store:
 
     def event_entities(self, event_id: int) -> list[EntityCount]:
         rows = self.db.execute(
-            "SELECT n.id, n.name, n.type, n.event_count FROM event_entities x "
+            "SELECT n.id, n.name, n.type, n.event_count, n.article_count FROM event_entities x "
             "JOIN entities n ON n.id = x.entity_id WHERE x.event_id = ? ORDER BY n.name",
             [event_id],
         )
         return [EntityCount(*row) for row in rows]
 
     def entities(self, narrow: str = "", limit: int = 200, types: Sequence[str] = ()) -> list[EntityCount]:
-        """Entities with their event counts, most frequent first, narrowed to names containing ``narrow``."""
-        clauses, params = ["event_count > 0"], []
+        """Entities with their event and article counts, most frequent first, narrowed to names
+        containing ``narrow``."""
+        clauses, params = ["article_count > 0"], []
         if narrow.strip():
             escaped = narrow.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             clauses.append("name LIKE ? ESCAPE '\\'")
@@ -573,8 +625,8 @@ class Store:
             clauses.append(f"type IN ({','.join('?' * len(types))})")
             params.extend(types)
         rows = self.db.execute(
-            f"SELECT id, name, type, event_count FROM entities WHERE {' AND '.join(clauses)} "
-            "ORDER BY event_count DESC, name LIMIT ?",
+            f"SELECT id, name, type, event_count, article_count FROM entities WHERE {' AND '.join(clauses)} "
+            "ORDER BY event_count DESC, article_count DESC, name LIMIT ?",
             [*params, limit],
         )
         return [EntityCount(*row) for row in rows]
@@ -584,7 +636,8 @@ class Store:
         if not ids:
             return []
         rows = self.db.execute(
-            f"SELECT id, name, type, event_count FROM entities WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, name, type, event_count, article_count FROM entities WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
         )
         found = {row[0]: EntityCount(*row) for row in rows}
         return [found[i] for i in ids if i in found]
@@ -592,8 +645,8 @@ class Store:
     def find_entity(self, name: str) -> EntityCount | None:
         """The entity a user means by a name: its canonical key first, then a case-blind name match."""
         row = self.db.execute(
-            "SELECT id, name, type, event_count FROM entities WHERE key = ? "
-            "UNION ALL SELECT id, name, type, event_count FROM entities WHERE name = ? COLLATE NOCASE "
+            "SELECT id, name, type, event_count, article_count FROM entities WHERE key = ? UNION ALL "
+            "SELECT id, name, type, event_count, article_count FROM entities WHERE name = ? COLLATE NOCASE "
             "LIMIT 1",
             [canonical_key(name), name],
         ).fetchone()
@@ -638,7 +691,8 @@ def _rank(flt: Filter) -> str:
 
 def _single_entity(flt: Filter) -> bool:
     """One chosen entity and nothing else, on stories: read straight from story_entities."""
-    return (flt.grouped and len(flt.entity_ids) == 1 and not flt.excluded_ids and not fts_query(flt.search)
+    return (flt.grouped and len(flt.entity_ids) == 1 and not flt.in_article and not flt.excluded_ids
+            and not fts_query(flt.search)
             and not flt.date_from and not flt.date_to and not flt.marked_only)
 
 
@@ -657,11 +711,31 @@ def _story_entity_clauses(flt: Filter) -> tuple[list[str], list]:
     return clauses, params
 
 
+def _article_entity_clauses(flt: Filter, e: str) -> tuple[list[str], list]:
+    """Conditions on events (alias e) whose article names the chosen entities anywhere."""
+    named_by = "SELECT article_id FROM article_entities WHERE entity_id"
+    clauses, params = [], []
+    if flt.entity_ids:
+        if flt.match_all:
+            clauses += [f"{e}.article_id IN ({named_by} = ?)" for _ in flt.entity_ids]
+        else:
+            clauses.append(f"{e}.article_id IN ({named_by} IN ({','.join('?' * len(flt.entity_ids))}))")
+        params += flt.entity_ids
+    if flt.excluded_ids:
+        clauses.append(f"{e}.article_id NOT IN ({named_by} IN ({','.join('?' * len(flt.excluded_ids))}))")
+        params += flt.excluded_ids
+    return clauses, params
+
+
 def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[str], list]:
     """Conditions on single events (table alias ``alias``) for a filter."""
     e = alias
     clauses, params = [], []
-    if entities and flt.entity_ids:
+    if entities and flt.in_article:
+        clauses_, params_ = _article_entity_clauses(flt, e)
+        clauses += clauses_
+        params += params_
+    if entities and flt.entity_ids and not flt.in_article:
         marks = ",".join("?" * len(flt.entity_ids))
         if flt.match_all and len(flt.entity_ids) > 1:
             clauses.append(
@@ -671,7 +745,7 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[st
         else:
             clauses.append(f"{e}.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
         params.extend(flt.entity_ids)
-    if entities and flt.excluded_ids:
+    if entities and flt.excluded_ids and not flt.in_article:
         marks = ",".join("?" * len(flt.excluded_ids))
         clauses.append(f"{e}.id NOT IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
         params.extend(flt.excluded_ids)
@@ -709,6 +783,9 @@ _EVENT_INSERT_COLUMNS = ("id", "article_id", "start", "end", "granularity", "val
 _UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}) "
     "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS[1:])
+)
+_INSERT_ARTICLE_ENTITY = (
+    "INSERT INTO article_entities (article_id, entity_id, type, name, mentions) VALUES (?, ?, ?, ?, ?)"
 )
 _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(f'[{c}]' for c in _EVENT_INSERT_COLUMNS)}) "

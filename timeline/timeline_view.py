@@ -40,6 +40,12 @@ def date_label(event: Event) -> str:
     return describe(event.value, event.granularity, event.start)
 
 
+def _nothing_found(flt: Filter) -> str:
+    if flt.entity_ids and not flt.in_article:
+        return "  No events. Press w to look for the entities anywhere in the articles, or c to clear the filters."
+    return "  No events. Press c to clear the filters."
+
+
 class TimelineView(ScrollView, can_focus=True):
     """Every event of the filtered timeline under year and month headings; one row each."""
 
@@ -130,7 +136,7 @@ class TimelineView(ScrollView, can_focus=True):
         base = self.rich_style
         if not len(self.rows):
             if y == 1:
-                text = "  No events. Press c to clear the filters." if not self.filter.is_empty else "  No events yet: index some articles (timeline index PATH)."
+                text = _nothing_found(self.filter) if not self.filter.is_empty else "  No events yet: index some articles (timeline index PATH)."
                 return Strip([Segment(text[:width], self.get_component_rich_style("timeline--empty"))]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         item = self.rows.at(row)
