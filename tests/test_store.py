@@ -238,3 +238,14 @@ def test_positions_number_the_timeline_without_gaps(store):
     assert [r[0] for r in store.db.execute("SELECT pos_all FROM events ORDER BY pos_all")] == [0, 1, 2, 3]
     assert [e.text for e, _ in store.events(Filter(grouped=False), offset=2, limit=1)] == [
         "Google plans to end its partnership deal."]
+
+
+def test_search_index_follows_text_but_not_positions(store):
+    write(store, [(article(), "h", [event()])])
+    [row] = store.events(Filter(search="thing"))
+    store.db.execute("UPDATE events SET pos = pos + 7, story = story")
+    assert store.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'thing'").fetchone()[0] == 1
+    store.db.execute("UPDATE events SET text = 'Google sold a widget.'")
+    assert store.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'thing'").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'widget'").fetchone()[0] == 1
+    store.db.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")

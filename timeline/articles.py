@@ -16,7 +16,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from markdown_it import MarkdownIt
 
@@ -55,20 +55,45 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """Every article of a file was read: its identity as it was when opened."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileUnchanged:
+    """A file left unread because it is as it was when its articles were last stored."""
+
+    path: str
+    article_ids: Sequence[str]
+
+
+# Asked of each file before reading it: the ids of its stored articles if it is unchanged, else None.
+UnchangedCheck = Callable[[str, os.stat_result], Sequence[str] | None]
+
+
 class _Skip(Exception):
     """A file that cannot be read as articles at all; the message is the reason."""
 
 
-def read(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Problem]:
-    """Every article in the given files and directories (read recursively).
+def read(paths: Iterable[str | os.PathLike], unchanged: UnchangedCheck | None = None) -> Iterator:
+    """Every article (and Problem) in the given files and directories (read recursively).
 
-    A file reached twice (named twice, or through a symlink) is read once.
+    A file reached twice (named twice, or through a symlink) is read once. With
+    ``unchanged``, a file it names unchanged is not read (a FileUnchanged stands for
+    it), and each file read to the end is followed by a FileRead.
     """
     seen_ids: set[str] = set()
     files_read: set[str] = set()
     for path in paths:
-        for item in _read_path(Path(path), files_read):
-            if isinstance(item, Article):
+        for item in _read_path(Path(path), files_read, unchanged):
+            if isinstance(item, FileUnchanged):
+                seen_ids.update(item.article_ids)
+            elif isinstance(item, Article):
                 if item.id in seen_ids:
                     file, line = split_location(item.path or item.id)
                     yield Problem(file, f"duplicate article id {item.id!r}, kept the first", line=line)
@@ -127,7 +152,7 @@ def _folder_problems(errors: list[OSError]) -> Iterator[Problem]:
         yield Problem(str(error.filename), f"cannot read folder: {error.strerror or error}")
 
 
-def _read_path(path: Path, files_read: set[str]) -> Iterator[Article | Problem]:
+def _read_path(path: Path, files_read: set[str], unchanged: UnchangedCheck | None) -> Iterator:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -141,26 +166,42 @@ def _read_path(path: Path, files_read: set[str]) -> Iterator[Article | Problem]:
         return
     if stat.S_ISDIR(mode):
         for item in walk(path):
-            yield from _read_file(item, files_read) if isinstance(item, Path) else (item,)
+            yield from _read_file(item, files_read, unchanged) if isinstance(item, Path) else (item,)
     else:
-        yield from _read_file(path, files_read)
+        yield from _read_file(path, files_read, unchanged)
 
 
-def _read_file(path: Path, files_read: set[str]) -> Iterator[Article | Problem]:
+def _read_file(path: Path, files_read: set[str], unchanged: UnchangedCheck | None) -> Iterator:
     identity = real_path(path)
     if identity in files_read:
         return
     files_read.add(identity)
+    if unchanged is not None:
+        stored_ids = _if_unchanged(identity, unchanged)
+        if stored_ids is not None:
+            yield FileUnchanged(identity, stored_ids)
+            return
     try:
         with _open_regular_file(path) as stream:
+            opened = os.fstat(stream.fileno())
             if path.suffix.lower() in JSONL_SUFFIXES:
                 yield from _read_jsonl(path, stream)
             else:
                 yield from _read_document(path, _document_bytes(stream))
+        if unchanged is not None:
+            yield FileRead(identity, opened.st_size, opened.st_mtime_ns)
     except _Skip as skip:
         yield Problem(str(path), str(skip))
     except OSError as error:
         yield Problem(str(path), f"cannot read: {error.strerror or error}")
+
+
+def _if_unchanged(identity: str, unchanged: UnchangedCheck) -> Sequence[str] | None:
+    try:
+        status = os.stat(identity)
+    except OSError:
+        return None  # reading it will say what is wrong
+    return unchanged(identity, status) if stat.S_ISREG(status.st_mode) else None
 
 
 def _open_regular_file(path: Path) -> BinaryIO:

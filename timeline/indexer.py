@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import articles as reader
-from .events import extract
 from .model import Article, Event, Mention
 from .store import Store, content_hash
 
 BATCH_SIZE = 200
 CHUNK_SIZE = 16  # articles per task sent to a worker
 CHUNKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few enough to bound memory
+RACY_SECONDS = 2  # files modified more recently than this are read again next time
 PARALLEL_FROM = 48  # fewer articles to extract than this: starting a pool would cost more than it saves
 _EXTRACTION_MODULES = ("events.py", "sentences.py", "periods.py", "timex.py", "entities.py", "model.py")
 
@@ -93,11 +93,9 @@ def index(
 
     workers: processes extracting events (default: one per CPU; 1 extracts in this process).
     """
-    paths = [Path(p) for p in paths]
-    report = Report()
-    seen: set[str] = set()
-    failed_files: set[str] = set()
-    changed = _changed_articles(paths, store, report, seen, failed_files, on_article)
+    run = _Run(paths=[Path(p) for p in paths], version=extraction_version())
+    report = run.report
+    changed = _changed_articles(run, store, on_article)
     batch: list = []
     for item in extract_in_order(changed, workers or os.cpu_count() or 1):
         batch.append(item)
@@ -105,24 +103,46 @@ def index(
             _flush(store, batch, report)
     _flush(store, batch, report)
 
-    gone = _vanished(store, paths, seen, failed_files)
+    gone = _vanished(store, run.paths, run.seen, run.failed_files)
     if gone:
         report.removed = store.remove_articles(gone)
+    _remember_files(store, run)
     if report.indexed or report.removed or store.needs_refresh:
         store.refresh()
     return report
 
 
+@dataclass
+class _Run:
+    """What one indexing run has found so far."""
+
+    paths: list[Path]
+    version: str
+    report: Report = field(default_factory=Report)
+    seen: set[str] = field(default_factory=set)  # ids of the articles found, read or not
+    failed_files: set[str] = field(default_factory=set)
+    files_read: list[reader.FileRead] = field(default_factory=list)
+    files_unchanged: set[str] = field(default_factory=set)
+
+
 def _changed_articles(
-    paths: list[Path], store: Store, report: Report, seen: set[str], failed_files: set[str],
-    on_article: Callable[[Article | reader.Problem], None] | None,
+    run: _Run, store: Store, on_article: Callable[[Article | reader.Problem], None] | None,
 ) -> Iterator[tuple[Article, str]]:
-    """(article, content hash) for every article read that is new or changed; notes the rest in report."""
-    version = extraction_version()
+    """(article, content hash) for every article read that is new or changed; notes the rest in the run.
+    A file whose size and modification time are those stored, under the same extraction, is not read."""
+    report, seen, failed_files, version = run.report, run.seen, run.failed_files, run.version
     known = store.article_hashes()
-    for item in reader.read(paths):
+    for item in reader.read(run.paths, unchanged=_unchanged_check(store, version)):
+        if isinstance(item, reader.FileRead):
+            run.files_read.append(item)
+            continue
         if on_article:
             on_article(item)
+        if isinstance(item, reader.FileUnchanged):
+            run.files_unchanged.add(item.path)
+            seen.update(item.article_ids)
+            report.unchanged += len(item.article_ids)
+            continue
         if isinstance(item, reader.Problem):
             report.problems.append(item)
             if item.fatal:
@@ -134,6 +154,32 @@ def _changed_articles(
             report.unchanged += 1
             continue
         yield item, digest
+
+
+def _unchanged_check(store: Store, version: str) -> reader.UnchangedCheck:
+    fingerprints = store.file_fingerprints()
+    ids_by_file: dict[str, list[str]] | None = None
+
+    def unchanged(path: str, status: os.stat_result) -> list[str] | None:
+        nonlocal ids_by_file
+        if fingerprints.get(path) != (status.st_size, status.st_mtime_ns, version):
+            return None
+        if ids_by_file is None:
+            ids_by_file = store.article_ids_by_file()
+        return ids_by_file.get(path, [])
+
+    return unchanged
+
+
+def _remember_files(store: Store, run: _Run) -> None:
+    """Fingerprint the files read to the end without a failure; forget those not found whole.
+    A file changed in the last seconds is not fingerprinted: a second change within the
+    file system's clock tick would keep its time and, with the same size, go unseen."""
+    recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    settled = [f for f in run.files_read if f.path not in run.failed_files and f.mtime_ns < recent]
+    keep = run.files_unchanged | {f.path for f in settled}
+    roots = [os.path.realpath(path) for path in run.paths if path.exists()]
+    store.remember_files([(f.path, f.size, f.mtime_ns) for f in settled], run.version, roots=roots, keep=keep)
 
 
 def _flush(store: Store, batch: list, report: Report) -> None:
@@ -168,6 +214,8 @@ def extract_in_order(
     A pool starts only for workers > 1 and at least PARALLEL_FROM articles, so
     re-indexing a few changed files does not pay for starting processes.
     """
+    from .events import extract  # here, not at the top: an unchanged corpus never pays for loading the models
+
     items = iter(items)
     head = list(islice(items, PARALLEL_FROM)) if workers > 1 else []
     if workers <= 1 or len(head) < PARALLEL_FROM:
@@ -230,6 +278,8 @@ def _unpacked(chunk: list[tuple[Article, str]], task) -> Iterator[tuple[Article,
 
 def _extract_chunk(chunk: list[Article]) -> list:
     """Runs in a worker: the packed events and mentions of each article of a chunk."""
+    from .events import extract
+
     return [pack_events(article, *extract(article)) for article in chunk]
 
 

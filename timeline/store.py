@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -220,12 +219,14 @@ class Store:
             db["events"].create_index(["value"], index_name="events_value")
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
+            self._create_files()
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
             self._create_article_entities()
             db["event_entities"].create_index(
                 ["entity_id", "event_id", "type", "name"], index_name="event_entities_entity"
             )
             db["events"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+            self._fts_follows_text_only()
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
 
     def _create_article_entities(self) -> None:
@@ -237,6 +238,19 @@ class Store:
         self.db.execute("CREATE INDEX article_entities_entity ON article_entities(entity_id, article_id)")
         self.db.execute("CREATE INDEX entities_rank ON entities(event_count DESC, article_count DESC, name)")
 
+    def _create_files(self) -> None:
+        self.db["files"].create({"path": str, "size": int, "mtime_ns": int, "version": str}, pk="path")
+
+    def _fts_follows_text_only(self) -> None:
+        """The search index is rewritten when an event's text changes, not when its story or
+        position does: renumbering a timeline must not re-tokenise every sentence."""
+        self.db.execute("DROP TRIGGER IF EXISTS events_au")
+        self.db.execute(
+            "CREATE TRIGGER events_au AFTER UPDATE OF text ON events BEGIN "
+            "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+            "INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text); END"
+        )
+
     def _migrate_from_1(self) -> None:
         """Version 2 keeps every entity an article names, dated sentence or not. Until the next
         index run extracts every article again (the hashes are cleared for it), an article's
@@ -247,6 +261,8 @@ class Store:
             self.db.execute("ALTER TABLE entities ADD COLUMN article_count INTEGER DEFAULT 0")
             self.db.execute("DROP INDEX IF EXISTS entities_count")
             self._create_article_entities()
+            self._fts_follows_text_only()
+            self._create_files()
             self.db.execute(
                 "INSERT INTO article_entities SELECT e.article_id, x.entity_id, min(x.type), min(x.name), count(*) "
                 "FROM event_entities x JOIN events e ON e.id = x.event_id GROUP BY e.article_id, x.entity_id"
@@ -259,6 +275,33 @@ class Store:
 
     def article_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, content_hash FROM articles"))
+
+    def file_fingerprints(self) -> dict[str, tuple[int, int, str]]:
+        """(size, modification time, extraction version) of every file whose articles are all stored."""
+        rows = self.db.execute("SELECT path, size, mtime_ns, version FROM files")
+        return {path: (size, mtime_ns, version) for path, size, mtime_ns, version in rows}
+
+    def article_ids_by_file(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for article_id, path in self.db.execute("SELECT id, path FROM articles WHERE path IS NOT NULL"):
+            found.setdefault(path.split("#", 1)[0], []).append(article_id)
+        return found
+
+    def remember_files(self, files: Sequence[tuple[str, int, int]], version: str, *, roots: Sequence[str],
+                       keep: set[str]) -> None:
+        """Store the (path, size, mtime_ns) of files just read whole, and forget every other file
+        under roots but those in keep: one that vanished or failed must be read again."""
+        with self._writing():
+            for root in roots:
+                pattern = _escape_like(root.rstrip("/")) + "/%"
+                stale = [(path,) for path, in self.db.execute(
+                    "SELECT path FROM files WHERE path = ? OR path LIKE ? ESCAPE '\\'", [root, pattern]
+                ) if path not in keep]
+                self.db.conn.executemany("DELETE FROM files WHERE path = ?", stale)
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, version) VALUES (?, ?, ?, ?)",
+                [(path, size, mtime_ns, version) for path, size, mtime_ns in files],
+            )
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -306,19 +349,20 @@ class Store:
         """One row per entity the article names: its most frequent name and type there, and how often."""
         article, _, events, *rest = item
         mentions = rest[0] if rest else {m for event in events for m in event.entities}
-        tally: dict[int, Counter] = {}
+        forms_of: dict[int, list[tuple[str, str]]] = {}
         for mention in mentions:
-            tally.setdefault(self._entity_id(mention), Counter())[(mention.type, mention.name)] += 1
+            forms_of.setdefault(self._entity_id(mention), []).append((mention.type, mention.name))
         return [
-            (article.id, entity_id, *max(counts, key=lambda k: (counts[k], k)), counts.total())
-            for entity_id, counts in tally.items()
+            (article.id, entity_id, *(forms[0] if len(forms) == 1 else max(set(forms), key=lambda f: (forms.count(f), f))),
+             len(forms))
+            for entity_id, forms in forms_of.items()
         ]
 
     def _entity_id(self, mention: Mention) -> int:
-        key = canonical_key(mention.name)
-        cached = self._entity_ids.get(key)
+        cached = self._entity_ids.get(mention.name)  # by name: cheaper than its canonical key
         if cached is not None:
             return cached
+        key = canonical_key(mention.name)
         row = self.db.execute("SELECT id FROM entities WHERE key = ?", [key]).fetchone()
         if row is None:
             cursor = self.db.execute(
@@ -328,7 +372,7 @@ class Store:
             entity_id = cursor.lastrowid
         else:
             entity_id = row[0]
-        self._entity_ids[key] = entity_id
+        self._entity_ids[mention.name] = entity_id
         return entity_id
 
     def _delete_events(self, article_ids: Sequence[str]) -> None:
@@ -358,7 +402,7 @@ class Store:
 
     def articles_under(self, path: str) -> list[tuple[str, str]]:
         """(id, path) of stored articles read from the file or folder at path (absolute)."""
-        pattern = path.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = _escape_like(path.rstrip("/"))
         rows = self.db.execute(
             "SELECT id, path FROM articles WHERE path = ? OR path LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'",
             [path, pattern + "/%", pattern + "#%"],
@@ -618,7 +662,7 @@ class Store:
         containing ``narrow``."""
         clauses, params = ["article_count > 0"], []
         if narrow.strip():
-            escaped = narrow.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            escaped = _escape_like(narrow.strip())
             clauses.append("name LIKE ? ESCAPE '\\'")
             params.append(f"%{escaped}%")
         if types:
@@ -683,6 +727,11 @@ class Store:
             [article_id],
         )
         return [tuple(row) for row in rows]
+
+
+def _escape_like(text: str) -> str:
+    """Text matched literally by LIKE ... ESCAPE '\\'."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _rank(flt: Filter) -> str:

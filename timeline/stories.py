@@ -67,18 +67,27 @@ def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
 
     An event joins the story of the earliest story-opening event it matches, never a
     story through one of its other members: a chain of pairwise resemblances
-    (A like B, B like C) does not make A and C one story."""
-    pairable = _pairable(events)
-    words = [content_words(e.text, e.entity_names) if able else frozenset() for e, able in zip(events, pairable)]
-    partners: dict[int, list[int]] = defaultdict(list)
-    for i, j in _candidate_pairs(words):
-        partners[max(i, j)].append(min(i, j))
+    (A like B, B like C) does not make A and C one story. Only story openers are
+    indexed by word, so an event is compared with the few openers that share
+    telling words with it, not with every event of the period."""
     head = list(range(len(events)))
-    for j in range(len(events)):
-        for i in sorted(partners.get(j, ())):
-            if head[i] == i and _same_story(events[i], events[j], words[i], words[j]):
+    words_of = {j: content_words(event.text, event.entity_names)
+                for j, (event, able) in enumerate(zip(events, _pairable(events))) if able}
+    events_with = Counter(word for words in words_of.values() for word in words)
+    openers: dict[str, list[int]] = defaultdict(list)  # telling word -> story openers using it
+    for j, words in words_of.items():  # events that share no entity with another article are left alone
+        event = events[j]
+        telling = [word for word in words if events_with[word] <= TOO_COMMON]
+        shared: Counter[int] = Counter()
+        for word in telling:
+            shared.update(openers.get(word, ()))
+        for i in sorted(i for i, count in shared.items() if count >= MIN_SHARED):
+            if _same_story(events[i], event, words_of[i], words):
                 head[j] = i
                 break
+        else:
+            for word in telling:
+                openers[word].append(j)
     return {event.id: events[head[index]].id for index, event in enumerate(events)}
 
 
@@ -90,22 +99,6 @@ def _pairable(events: Sequence[Candidate]) -> list[bool]:
         for entity in event.entity_ids or (-1,):
             articles_by_entity[entity].add(event.article_id)
     return [any(len(articles_by_entity[entity]) > 1 for entity in event.entity_ids or (-1,)) for event in events]
-
-
-def _candidate_pairs(words: Sequence[frozenset[str]]):
-    """Pairs of events sharing at least MIN_SHARED informative words."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, bag in enumerate(words):
-        for word in bag:
-            postings[word].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in postings.values():
-        if len(members) > TOO_COMMON:
-            continue
-        for position, i in enumerate(members):
-            for j in members[position + 1 :]:
-                shared[(i, j)] += 1
-    return [pair for pair, count in shared.items() if count >= MIN_SHARED]
 
 
 def _same_story(a: Candidate, b: Candidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
