@@ -80,6 +80,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
     with conn:  # what version 1 had
         conn.execute("DROP TABLE article_entities")
         conn.execute("DROP TABLE files")
+        conn.execute("DROP TABLE stale_entities")
         conn.execute("DROP INDEX entities_rank")
         conn.execute("ALTER TABLE entities DROP COLUMN article_count")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")

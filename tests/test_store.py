@@ -132,14 +132,14 @@ def test_counts_left_stale_by_a_killed_run_are_refreshed(tmp_path, store):
 
     from .conftest import write_article
 
-    write_article(tmp_path, "a.md", "Headline\n\nIn 2020 Google grew.")
+    write_article(tmp_path, "a.md", "Headline\n\nShares of Google grew in 2020.")
     index([tmp_path], store)
-    store._mark_counts_stale()  # as if killed between writing and recounting
-    store.db.execute("UPDATE entities SET event_count = 0")
-    store.db.conn.commit()
+    store.write([(article("b"), "h", [event("b")])])  # as if killed between writing and recounting
+    assert store.needs_refresh
     index([tmp_path], store)
     assert not store.needs_refresh
     assert all(entity.count > 0 for entity in store.entities())
+    assert store.find_entity("Google").articles == 2
 
 
 def test_a_read_only_database_is_named(tmp_path):

@@ -220,6 +220,7 @@ class Store:
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
             self._create_files()
+            self._create_stale_entities()
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
             self._create_article_entities()
             db["event_entities"].create_index(
@@ -237,6 +238,9 @@ class Store:
         )
         self.db.execute("CREATE INDEX article_entities_entity ON article_entities(entity_id, article_id)")
         self.db.execute("CREATE INDEX entities_rank ON entities(event_count DESC, article_count DESC, name)")
+
+    def _create_stale_entities(self) -> None:
+        self.db.execute("CREATE TABLE stale_entities (entity_id INTEGER PRIMARY KEY)")
 
     def _create_files(self) -> None:
         self.db["files"].create({"path": str, "size": int, "mtime_ns": int, "version": str}, pk="path")
@@ -263,6 +267,8 @@ class Store:
             self._create_article_entities()
             self._fts_follows_text_only()
             self._create_files()
+            self._create_stale_entities()
+            self.db.execute("INSERT INTO stale_entities SELECT id FROM entities")
             self.db.execute(
                 "INSERT INTO article_entities SELECT e.article_id, x.entity_id, min(x.type), min(x.name), count(*) "
                 "FROM event_entities x JOIN events e ON e.id = x.event_id GROUP BY e.article_id, x.entity_id"
@@ -324,7 +330,9 @@ class Store:
             self._mark_counts_stale()
             self._delete_events([item[0].id for item in batch])
             conn.executemany(_UPSERT_ARTICLE, [_article_row(item[0], item[1]) for item in batch])
-            conn.executemany(_INSERT_ARTICLE_ENTITY, [row for item in batch for row in self._article_entity_rows(item)])
+            named = [row for item in batch for row in self._article_entity_rows(item)]
+            conn.executemany(_INSERT_ARTICLE_ENTITY, named)
+            conn.executemany("INSERT OR IGNORE INTO stale_entities VALUES (?)", {(row[1],) for row in named})
             rows, links = self._event_rows([event for item in batch for event in item[2]])
             conn.executemany(_INSERT_EVENT, rows)
             conn.executemany(
@@ -384,6 +392,10 @@ class Store:
         self.db.execute(
             f"DELETE FROM event_entities WHERE event_id IN "
             f"(SELECT id FROM events WHERE article_id IN ({marks}))",
+            list(article_ids),
+        )
+        self.db.execute(
+            f"INSERT OR IGNORE INTO stale_entities SELECT entity_id FROM article_entities WHERE article_id IN ({marks})",
             list(article_ids),
         )
         self.db.execute(f"DELETE FROM article_entities WHERE article_id IN ({marks})", list(article_ids))
@@ -513,9 +525,9 @@ class Store:
             raise
 
     def refresh_entity_counts(self) -> None:
-        """Recount events and articles per entity, give each the type and name most of its mentions
-        have (so the result never depends on which article came first), and drop entities no
-        article names any more."""
+        """Recount events and articles of each entity whose articles changed, give it the type and
+        name most of its mentions have (so the result never depends on which article came first),
+        and drop it if no article names it any more."""
         most = ("SELECT {0} FROM article_entities WHERE entity_id = entities.id "
                 "GROUP BY {0} ORDER BY sum(mentions) DESC, {0} LIMIT 1")
         with self._writing():
@@ -523,9 +535,11 @@ class Store:
                 "UPDATE entities SET event_count = "
                 "(SELECT count(*) FROM event_entities WHERE entity_id = entities.id), "
                 "article_count = (SELECT count(*) FROM article_entities WHERE entity_id = entities.id), "
-                f"type = coalesce(({most.format('type')}), type), name = coalesce(({most.format('name')}), name)"
+                f"type = coalesce(({most.format('type')}), type), name = coalesce(({most.format('name')}), name) "
+                "WHERE id IN (SELECT entity_id FROM stale_entities)"
             )
             self.db.execute("DELETE FROM entities WHERE article_count = 0")
+            self.db.execute("DELETE FROM stale_entities")
             self.db.execute("DELETE FROM meta WHERE key = 'counts_stale'")
         self._entity_ids.clear()
 
