@@ -214,10 +214,12 @@ def extract_in_order(
     A pool starts only for workers > 1 and at least PARALLEL_FROM articles, so
     re-indexing a few changed files does not pay for starting processes.
     """
-    from .events import extract  # here, not at the top: an unchanged corpus never pays for loading the models
-
     items = iter(items)
-    head = list(islice(items, PARALLEL_FROM)) if workers > 1 else []
+    head = list(islice(items, PARALLEL_FROM if workers > 1 else 1))
+    if not head:
+        return  # nothing changed: the models are never loaded
+    from .events import extract  # here, not at the top, for that reason
+
     if workers <= 1 or len(head) < PARALLEL_FROM:
         for article, digest in chain(head, items):
             yield article, digest, *extract(article)
