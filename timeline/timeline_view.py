@@ -42,7 +42,7 @@ def date_label(event: Event) -> str:
 
 def _nothing_found(flt: Filter) -> str:
     if flt.entity_ids and not flt.in_article:
-        return "  No events. Press w to look for the entities anywhere in the articles, or c to clear the filters."
+        return "  No events. Press w to look in the whole article, or c to clear the filters."
     return "  No events. Press c to clear the filters."
 
 
