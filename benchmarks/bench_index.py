@@ -35,7 +35,7 @@ import reuters_to_jsonl  # noqa: E402
 
 from timeline import articles as reader  # noqa: E402
 from timeline import entities, sentences, timex  # noqa: E402
-from timeline.events import extract_events  # noqa: E402
+from timeline.events import extract  # noqa: E402
 from timeline.indexer import extraction_version, index  # noqa: E402
 from timeline.store import Store  # noqa: E402
 
@@ -154,7 +154,7 @@ def breakdown(corpus: Path, size: int, total: int, folder: Path) -> float:
     with stopwatch(figures, "read (whole corpus)"):
         stories = sum(1 for item in reader.read([corpus]) if isinstance(item, reader.Article))
     sample = sample_articles(corpus, size)
-    extract_events(sample[0])  # models load once, outside the figures
+    extract(sample[0])  # models load once, outside the figures
     for article in sample:
         with stopwatch(figures, "sentences"):
             list(sentences.spans(article.text))
@@ -163,9 +163,9 @@ def breakdown(corpus: Path, size: int, total: int, folder: Path) -> float:
         with stopwatch(figures, "entities"):
             entities.find_mentions(article.text)
     extracted = []
-    with stopwatch(figures, "extract_events (all)"):
+    with stopwatch(figures, "extract (all)"):
         for article in sample:
-            extracted.append((article, "sample", extract_events(article)))
+            extracted.append((article, "sample", *extract(article)))
     with Store(folder / "sample.db") as store:
         with stopwatch(figures, "write (Store.write)"):
             for start in range(0, len(extracted), 200):
@@ -173,18 +173,18 @@ def breakdown(corpus: Path, size: int, total: int, folder: Path) -> float:
         with stopwatch(figures, "refresh (counts, stories)"):
             store.refresh()
     parts = figures["sentences"] + figures["tag timex"] + figures["entities"]
-    figures["rest of extraction"] = max(figures["extract_events (all)"] - parts, 0.0)
+    figures["rest of extraction"] = max(figures["extract (all)"] - parts, 0.0)
     scale = stories / len(sample)
     print(f"\nwhere the time goes, one process, {len(sample):,} stories "
           f"(per story, and extrapolated to {stories:,} stories):")
     for name in ("read (whole corpus)", "sentences", "tag timex", "entities", "rest of extraction",
-                 "extract_events (all)", "write (Store.write)", "refresh (counts, stories)"):
+                 "extract (all)", "write (Store.write)", "refresh (counts, stories)"):
         seconds = figures[name]
         if name.startswith("read"):
             print(f"  {name:30} {seconds / stories * 1000:6.2f} ms  {seconds:7.1f} s")
         else:
             print(f"  {name:30} {seconds / len(sample) * 1000:6.2f} ms  {seconds * scale:7.1f} s")
-    return figures["extract_events (all)"] / len(sample)
+    return figures["extract (all)"] / len(sample)
 
 
 def dateparser_baseline(corpus: Path, ours_per_story: float, total: int, size: int = 200) -> None:
@@ -202,7 +202,7 @@ def dateparser_baseline(corpus: Path, ours_per_story: float, total: int, size: i
     print(f"\ndateparser.search.search_dates, {len(sample)} stories (dates only, no entities, no events):")
     print(f"  {mean * 1000:8.1f} ms/story (median {statistics.median(costs) * 1000:.1f} ms), "
           f"{mean * total:8.0f} s for {total:,} stories, one process")
-    print(f"  timeline extract_events: {ours_per_story * 1000:.1f} ms/story, "
+    print(f"  timeline extract (dates, entities, events): {ours_per_story * 1000:.1f} ms/story, "
           f"{ours_per_story * total:.0f} s one process ({mean / ours_per_story:.0f}x less per story)")
 
 
