@@ -555,6 +555,7 @@ class EntityModel:
         self._words: dict[tuple, tuple[int, str]] = {}
         self._befores: dict[tuple[str, str], int] = {}
         self._afters: dict[tuple[str, str], int] = {}
+        self._prose_tables()
 
     def word_score(self, word: str, caps: str, position: str, starts_sentence: bool) -> tuple[int, str]:
         """Summed weights of the word's own and positional features (memoised), and its lexicon class."""
@@ -569,6 +570,8 @@ class EntityModel:
                 self._words.clear()
                 self._befores.clear()
                 self._afters.clear()
+                self._single.clear()
+                self._static.clear()
             self._words[key] = cached
         return cached
 
@@ -593,6 +596,152 @@ class EntityModel:
         return score + following
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
+        """BIO tag per token of the run."""
+        if not run.caps:
+            if len(run.words) == 1:
+                return [TAGS[self.tag_prose_word(run, doc)]]
+            return self.tag_prose_run(run, doc)
+        return self.tag_general(run, doc)
+
+    def _prose_tables(self) -> None:
+        """Summed weights of the few article features a prose run can have, per variant."""
+        get = self.weights.get
+        self._dl = {position: get("dl:" + position, 0) for position in ("S", "B", "M", "E", "si")}
+        self._short = {
+            (first, last): get("short:" + ("f" if first else "") + ("l" if last else ""), 0)
+            for first in (False, True)
+            for last in (False, True)
+        }
+        self._pair_before = get("pair-before", 0)
+        self._pair_after = get("pair-after", 0)
+        self._inside: dict[tuple[bool, str], int] = {}
+        self._single: dict[tuple[str, bool], tuple[int, str]] = {}
+        self._static: dict[tuple[str, bool], list[tuple]] = {}
+
+    def _inside_score(self, inside: bool, known: str) -> int:
+        key = (inside, known)
+        score = self._inside.get(key)
+        if score is None:
+            score = self._inside[key] = self.weights.get("si-inside:" + ("y" if inside else "n") + known, 0)
+        return score
+
+    def tag_prose_word(self, run: Run, doc: DocContext) -> int:
+        """Tag index of a one-word run outside caps lines: the same sum as ``tag_general``, from memoised parts."""
+        low = run.lowers[0]
+        if low in CONNECTORS or low in TITLES:
+            return 0  # only O may follow O here
+        word = run.words[0]
+        initial = run.initial
+        entry = self._single.get((word, initial))
+        if entry is None:
+            total, known = self.word_score(word, "", "S", initial)
+            entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
+        total, known = entry
+        score = self._befores.get((run.before, known))
+        if score is None:
+            score = self._before_score(run.before, known)
+        total += score
+        score = self._afters.get((run.after, known))
+        if score is None:
+            score = self._after_score(run.after, known)
+        total += score
+        if initial:
+            total += self._inside_score(low in doc.inside, known)
+            if doc.writes_lower(low):
+                total += self._dl["si"]
+        elif doc.writes_lower(low):
+            total += self._dl["S"]
+        total += self._short[low in doc.firsts, low in doc.lasts]
+        lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+        return max(_FIRST_TAGS, key=lanes.__getitem__)
+
+    def _after_score(self, after: str, known: str) -> int:
+        key = (after, known)
+        score = self._afters.get(key)
+        if score is None:
+            score = self._afters[key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+        return score
+
+    def _static_run(self, run: Run) -> list[tuple]:
+        """Per token of a prose run, what does not depend on the article or the tag before: summed
+        weights, lexicon class, lowercased word, connector kind, position and sentence start."""
+        words = run.words
+        initial = run.initial
+        key = (" ".join(words), initial)
+        tokens = self._static.get(key)
+        if tokens is not None:
+            return tokens
+        get = self.weights.get
+        lowers = run.lowers
+        count = len(words)
+        phrases = phrase_features(lowers, self.phrases)
+        last = get("rl:" + lowers[-1], 0)
+        tokens = []
+        for i, word in enumerate(words):
+            position = run_position(i, count)
+            starts_sentence = i == 0 and initial
+            total, known = self.word_score(word, "", position, starts_sentence)
+            for feature in phrases[i]:
+                total += get(feature, 0)
+            if i:
+                total += self._before_score(lowers[i - 1], known)
+            if i + 1 < count:
+                total += self._after_score(lowers[i + 1], known) + last
+            low = lowers[i]
+            tokens.append((total, known, low, connector_kind(low), "si" if starts_sentence else position, word))
+        if len(self._static) > 100_000:  # bound the memory of a long-running process
+            self._static.clear()
+        self._static[key] = tokens
+        return tokens
+
+    def _before_score(self, before: str, known: str) -> int:
+        key = (before, known)
+        score = self._befores.get(key)
+        if score is None:
+            score = self._befores[key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+        return score
+
+    def tag_prose_run(self, run: Run, doc: DocContext) -> list[str]:
+        """Tags of a run of several words outside caps lines: the same sums as ``tag_general``."""
+        tokens = self._static_run(run)
+        count = len(tokens)
+        pairs = doc.pairs
+        dl = self._dl
+        transitions = self._transitions
+        previous = "O"
+        previous_low = ""
+        tags = []
+        for i, (total, known, low, kind, position, word) in enumerate(tokens):
+            if i == 0:
+                total += self._before_score(run.before, known)
+                if run.initial:
+                    total += self._inside_score(low in doc.inside, known)
+            elif pairs.get(previous_low + " " + low, 0) > 1:
+                total += self._pair_before
+            if i + 1 == count:
+                total += self._after_score(run.after, known)
+            elif pairs.get(low + " " + tokens[i + 1][2], 0) > 1:
+                total += self._pair_after
+            if doc.writes_lower(low):
+                total += dl[position]
+            score = transitions.get((previous, "", known))
+            if score is None:
+                score = self.transition_score(previous, "", known)
+            total += score
+            allowed = _ALLOWED[previous, kind]
+            if len(allowed) == 1:
+                best = allowed[0]
+            else:
+                lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+                best = max(allowed, key=lanes.__getitem__)
+            if word in _NAME_ENDINGS and previous != "O":
+                best = _TAG_INDEX["I-" + previous[2:]]
+            previous = TAGS[best]
+            previous_low = low
+            tags.append(previous)
+        return tags
+
+    def tag_general(self, run: Run, doc: DocContext) -> list[str]:
         words = run.words
         get = self.weights.get
         caps = run.caps
@@ -634,6 +783,7 @@ class EntityModel:
 # Words eng.train never saw that end many recent company names (Scale AI, Stability AI):
 # after a name in the same run they continue it.
 _NAME_ENDINGS = frozenset(("AI",))
+_FIRST_TAGS = _ALLOWED["O", ""]  # O and every B- tag
 
 _model: EntityModel | None = None
 
