@@ -655,6 +655,34 @@ class EntityModel:
         lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
         return max(_FIRST_TAGS, key=lanes.__getitem__)
 
+    def tag_prose_word_parts(self, record: tuple, doc: DocContext) -> str:
+        """``tag_prose_word`` for a one-word record of ``_scan``: the name's type, or "" for none."""
+        start, end, word, low, before, after, initial, caps = record
+        if low in CONNECTORS or low in TITLES:
+            return ""
+        entry = self._single.get((word, initial))
+        if entry is None:
+            total, known = self.word_score(word, "", "S", initial)
+            entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
+        total, known = entry
+        score = self._befores.get((before, known))
+        if score is None:
+            score = self._before_score(before, known)
+        total += score
+        score = self._afters.get((after, known))
+        if score is None:
+            score = self._after_score(after, known)
+        total += score
+        if initial:
+            total += self._inside_score(low in doc.inside, known)
+            if doc.writes_lower(low):
+                total += self._dl["si"]
+        elif doc.writes_lower(low):
+            total += self._dl["S"]
+        total += self._short[low in doc.firsts, low in doc.lasts]
+        lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+        return _KIND_OF_TAG[max(_FIRST_TAGS, key=lanes.__getitem__)]
+
     def _after_score(self, after: str, known: str) -> int:
         key = (after, known)
         score = self._afters.get(key)
@@ -784,6 +812,7 @@ class EntityModel:
 # after a name in the same run they continue it.
 _NAME_ENDINGS = frozenset(("AI",))
 _FIRST_TAGS = _ALLOWED["O", ""]  # O and every B- tag
+_KIND_OF_TAG = tuple(tag[2:] for tag in TAGS)
 
 _model: EntityModel | None = None
 
@@ -841,22 +870,120 @@ def find_mentions(text: str) -> list[Mention]:
         return []
 
 
+def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
+    """``find_runs`` and ``DocContext`` in one pass, for ``tag_spans``: the same runs, in reading order,
+    except that a one-word run found whole by the regex comes as a tuple
+    (start, end, word, lowercased word, before, after, starts a sentence, line mode)."""
+    records: list = []
+    append = records.append
+    caps_lines: dict[int, str] = {}
+    common = model.common
+    connectors = CONNECTORS
+    sentence_end = _SENTENCE_END
+    after_match = _AFTER.match
+    pairs: dict[str, int] = {}
+    firsts, lasts = set(), set()
+    inside = set()
+    line_end = -1
+    caps = ""
+    for match in _RUN.finditer(text):
+        matched = match.group()
+        start = match.start()
+        if start and text[start - 1].isalpha():
+            start = _short_prefix_start(text, start)
+            if start < 0:
+                continue
+            matched = text[start : match.end()]
+        if " " not in matched and "." not in matched:  # the common case: one plain word
+            low = matched.lower()
+            if low in connectors:
+                continue
+            # the word before, as _word_before finds it, in its common case: a plain word and a space
+            before = None
+            if start > 1 and text[start - 1] == " ":
+                last = text[start - 2]
+                if last.isalnum() and not (last in "sS" and start > 2 and text[start - 3] == "'"):
+                    word = text[text.rfind(" ", max(0, start - 42), start - 2) + 1 : start - 1]
+                    if word.isalnum():
+                        before = word.lower()
+            if before is None:
+                before = _word_before(text, start)
+            initial = before in sentence_end
+            if initial and low in common:
+                continue
+            end = start + len(matched)
+            following = after_match(text, end)
+            after = following.group(1).lower() if following else ""
+            if start > line_end:
+                line_start = text.rfind("\n", 0, start) + 1
+                line_end = text.find("\n", start)
+                if line_end < 0:
+                    line_end = len(text)
+                caps = caps_lines.get(line_start)
+                if caps is None:
+                    caps = caps_lines[line_start] = line_mode(text, line_start)
+            if not caps and not initial:
+                inside.add(low)
+            append((start, end, matched, low, before, after, initial, caps))
+            continue
+        words = matched.split(" ")
+        starts = []
+        position = start
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        if "." in matched:
+            pieces = _split_at_sentence_ends(words, starts, model.abbreviations)
+        else:
+            pieces = [(words, starts)]
+        for piece_words, piece_starts in pieces:
+            run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
+            if run is None:
+                continue
+            append(run)
+            if run.caps:
+                continue
+            lowers = run.lowers
+            inside.update(lowers[1:] if run.initial else lowers)
+            if len(lowers) < 2:
+                continue
+            firsts.add(lowers[0])
+            lasts.add(lowers[-1])
+            for pair in zip(lowers, lowers[1:]):
+                key = " ".join(pair)
+                pairs[key] = pairs.get(key, 0) + 1
+    doc = DocContext(text, [])
+    doc.pairs = pairs
+    doc.firsts = firsts
+    doc.lasts = lasts
+    doc.inside = inside
+    return records, doc
+
+
 def tag_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, type) of every name, before name resolution, in a ``straight`` text."""
     model = load_model()
-    runs = find_runs(text, model.abbreviations, model.common)
-    doc = DocContext(text, runs)
+    records, doc = _scan(text, model)
     spans: list[tuple[int, int, str]] = []
     caps_runs = []
-    for run in runs:
-        if run.caps:
-            caps_runs.append(run)
+    tag_word = model.tag_prose_word_parts
+    for record in records:
+        if record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
+            if record[7]:
+                start, end, word, low, before, after, initial, caps = record
+                caps_runs.append(Run([start], [end], [word], before, after, initial, caps, [low]))
+                continue
+            kind = tag_word(record, doc)
+            if kind:
+                spans.append((record[0], record[1], kind))
+        elif record.caps:
+            caps_runs.append(record)
         else:
-            tags = model.tag(run, doc)
+            tags = model.tag(record, doc)
             if len(tags) > 1:
-                spans.extend(spans_from_tags(run, tags))
+                spans.extend(spans_from_tags(record, tags))
             elif tags[0] != "O":
-                spans.append((run.starts[0], run.ends[0], tags[0][2:]))
+                spans.append((record.starts[0], record.ends[0], tags[0][2:]))
     if caps_runs:
         doc.known = doc_known_words(text, spans)
         title_lines = {text.rfind("\n", 0, run.starts[0]) + 1 for run in caps_runs if run.caps == "t"}
