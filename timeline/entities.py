@@ -355,7 +355,7 @@ def phrase_features(lowers: list[str], phrases: dict) -> list[list[str]]:
 class DocContext:
     """What the whole article says about its words, for features of any one run."""
 
-    __slots__ = ("text", "_lower", "known", "pairs", "firsts", "lasts", "inside")
+    __slots__ = ("text", "_lower", "known", "pairs", "repeated", "firsts", "lasts", "inside")
 
     def __init__(self, text: str, runs: list[Run]):
         self.text = text
@@ -380,6 +380,7 @@ class DocContext:
                 key = " ".join(pair)
                 pairs[key] = pairs.get(key, 0) + 1
         self.pairs = pairs
+        self.repeated = {pair for pair, count in pairs.items() if count > 1}  # pairs in more than one run
         self.firsts = firsts
         self.lasts = lasts
         self.inside = inside
@@ -572,6 +573,7 @@ class EntityModel:
                 self._afters.clear()
                 self._single.clear()
                 self._static.clear()
+                self._span_static.clear()
             self._words[key] = cached
         return cached
 
@@ -617,6 +619,8 @@ class EntityModel:
         self._inside: dict[tuple[bool, str], int] = {}
         self._single: dict[tuple[str, bool], tuple[int, str]] = {}
         self._static: dict[tuple[str, bool], list[tuple]] = {}
+        self._span_static: dict[tuple[str, bool], list[tuple]] = {}
+        self._transition_rows: dict[str, tuple[int, ...]] = {}
 
     def _inside_score(self, inside: bool, known: str) -> int:
         key = (inside, known)
@@ -729,6 +733,102 @@ class EntityModel:
             score = self._befores[key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
         return score
 
+    def _transition_row(self, known: str) -> tuple[int, ...]:
+        """``transition_score`` after each tag, for a prose word of lexicon class ``known``."""
+        row = self._transition_rows.get(known)
+        if row is None:
+            row = self._transition_rows[known] = tuple(self.transition_score(tag, "", known) for tag in TAGS)
+        return row
+
+    def _span_tokens(self, run: Run) -> list[tuple]:
+        """``_static_run`` in the form ``prose_run_spans`` reads: per token its summed static weights, lexicon
+        class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues a name
+        after any (Scale AI), whether it is a connector, the word pair it starts, transition weights."""
+        key = (" ".join(run.words), run.initial)
+        tokens = self._span_static.get(key)
+        if tokens is not None:
+            return tokens
+        static = self._static_run(run)
+        lowers = run.lowers
+        tokens = []
+        for i, (total, known, low, kind, position, word) in enumerate(static):
+            tokens.append((
+                total,
+                known,
+                low,
+                _ALLOWED_AFTER[kind],
+                self._dl[position],
+                word in _NAME_ENDINGS,
+                low in CONNECTORS,
+                low + " " + lowers[i + 1] if i + 1 < len(lowers) else "",
+                self._transition_row(known),
+            ))
+        if len(self._span_static) > 100_000:  # bound the memory of a long-running process
+            self._span_static.clear()
+        self._span_static[key] = tokens
+        return tokens
+
+    def prose_run_spans(self, run: Run, doc: DocContext, spans: list) -> None:
+        """Append to ``spans`` the names of a run of several words outside caps lines: ``tag_prose_run``
+        and ``spans_from_tags`` in one loop, with tag indices."""
+        tokens = self._span_tokens(run)
+        count = len(tokens)
+        repeated = doc.repeated
+        lower = doc._lower
+        starts = run.starts
+        ends = run.ends
+        previous = 0  # O
+        first = last = -1
+        kind = ""
+        pair = ""
+        for i, (total, known, low, allowed_after, dl, ending, _, next_pair, transitions) in enumerate(tokens):
+            if i == 0:
+                score = self._befores.get((run.before, known))
+                if score is None:
+                    score = self._before_score(run.before, known)
+                total += score
+                if run.initial:
+                    total += self._inside_score(low in doc.inside, known)
+            elif pair in repeated:
+                total += self._pair_before
+            if i + 1 == count:
+                score = self._afters.get((run.after, known))
+                if score is None:
+                    score = self._after_score(run.after, known)
+                total += score
+            elif next_pair in repeated:
+                total += self._pair_after
+            written = lower.get(low)
+            if written is None:
+                written = doc.writes_lower(low)
+            if written:
+                total += dl
+            total += transitions[previous]
+            allowed = allowed_after[previous]
+            if len(allowed) == 1:
+                best = allowed[0]
+            else:
+                lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+                best = max(allowed, key=lanes.__getitem__)
+            if ending and previous:
+                best = _CONTINUES[previous]
+            if first >= 0 and (not best or best & 1 or _KIND_OF_TAG[best] != kind):
+                while last > first and tokens[last][6]:
+                    last -= 1
+                spans.append((starts[first], ends[last], kind))
+                first = -1
+            if best:
+                if first < 0:
+                    first = i
+                    kind = _KIND_OF_TAG[best]
+                last = i
+            previous = best
+            pair = next_pair
+        if first >= 0:
+            while last > first and tokens[last][6]:
+                last -= 1
+            spans.append((starts[first], ends[last], kind))
+
     def tag_prose_run(self, run: Run, doc: DocContext) -> list[str]:
         """Tags of a run of several words outside caps lines: the same sums as ``tag_general``."""
         tokens = self._static_run(run)
@@ -813,6 +913,8 @@ class EntityModel:
 _NAME_ENDINGS = frozenset(("AI",))
 _FIRST_TAGS = _ALLOWED["O", ""]  # O and every B- tag
 _KIND_OF_TAG = tuple(tag[2:] for tag in TAGS)
+_ALLOWED_AFTER = {kind: tuple(_ALLOWED[tag, kind] for tag in TAGS) for kind in _CONNECTOR_KINDS}
+_CONTINUES = (0,) + tuple(_TAG_INDEX["I-" + tag[2:]] for tag in TAGS[1:])  # I- of the tag's type
 
 _model: EntityModel | None = None
 
@@ -894,10 +996,19 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
             if start < 0:
                 continue
             matched = text[start : match.end()]
-        if " " not in matched and "." not in matched:  # the common case: one plain word
+        single = " " not in matched
+        if "." in matched:
+            single = False
+            words = None  # cut at sentence ends: the general way
+        elif single:
             low = matched.lower()
             if low in connectors:
                 continue
+        else:
+            words = matched.split(" ")
+            if words[0].lower() in connectors or words[-1].lower() in connectors:
+                words = None  # to be trimmed: the general way
+        if single or words is not None:
             # the word before, as _word_before finds it, in its common case: a plain word and a space
             before = None
             if start > 1 and text[start - 1] == " ":
@@ -909,7 +1020,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
             if before is None:
                 before = _word_before(text, start)
             initial = before in sentence_end
-            if initial and low in common:
+            if single and initial and low in common:
                 continue
             end = start + len(matched)
             following = after_match(text, end)
@@ -922,24 +1033,39 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 caps = caps_lines.get(line_start)
                 if caps is None:
                     caps = caps_lines[line_start] = line_mode(text, line_start)
-            if not caps and not initial:
-                inside.add(low)
-            append((start, end, matched, low, before, after, initial, caps))
-            continue
-        words = matched.split(" ")
-        starts = []
-        position = start
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        if "." in matched:
-            pieces = _split_at_sentence_ends(words, starts, model.abbreviations)
-        else:
-            pieces = [(words, starts)]
-        for piece_words, piece_starts in pieces:
-            run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
-            if run is None:
+            if single:
+                if not caps and not initial:
+                    inside.add(low)
+                append((start, end, matched, low, before, after, initial, caps))
                 continue
+            starts = []
+            ends = []
+            position = start
+            for word in words:
+                starts.append(position)
+                position += len(word)
+                ends.append(position)
+                position += 1
+            lowers = [word.lower() for word in words]
+            run = Run(starts, ends, words, before, after, initial, caps, lowers)
+            pieces = (run,)
+        else:
+            words = matched.split(" ")
+            starts = []
+            position = start
+            for word in words:
+                starts.append(position)
+                position += len(word) + 1
+            if "." in matched:
+                cut = _split_at_sentence_ends(words, starts, model.abbreviations)
+            else:
+                cut = [(words, starts)]
+            pieces = []
+            for piece_words, piece_starts in cut:
+                run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
+                if run is not None:
+                    pieces.append(run)
+        for run in pieces:
             append(run)
             if run.caps:
                 continue
@@ -954,6 +1080,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 pairs[key] = pairs.get(key, 0) + 1
     doc = DocContext(text, [])
     doc.pairs = pairs
+    doc.repeated = {pair for pair, count in pairs.items() if count > 1}
     doc.firsts = firsts
     doc.lasts = lasts
     doc.inside = inside
@@ -967,6 +1094,7 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     caps_runs = []
     tag_word = model.tag_prose_word_parts
+    run_spans = model.prose_run_spans
     for record in records:
         if record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
             if record[7]:
@@ -978,11 +1106,11 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
                 spans.append((record[0], record[1], kind))
         elif record.caps:
             caps_runs.append(record)
+        elif len(record.words) > 1:
+            run_spans(record, doc, spans)
         else:
             tags = model.tag(record, doc)
-            if len(tags) > 1:
-                spans.extend(spans_from_tags(record, tags))
-            elif tags[0] != "O":
+            if tags[0] != "O":
                 spans.append((record.starts[0], record.ends[0], tags[0][2:]))
     if caps_runs:
         doc.known = doc_known_words(text, spans)
@@ -996,7 +1124,7 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         spans.sort()
     if " and " in text:
         spans = _join_known_and_names(text, spans, model.phrases)
-    return [span for span in spans if _plausible(text[span[0] : span[1]])]
+    return [span for span in spans if text[span[0] : span[1]].lower() not in _NOT_NAMES]  # _plausible
 
 
 def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
@@ -1132,7 +1260,12 @@ def _resolve_names(
         for key, tally in votes.items()  # max: ties go to the first type or form seen
     }
     if lexicon is not None:
-        addressed = {key for key, (start, _, _) in zip(keys, spans) if _HONORIFIC.search(plain, max(0, start - 6), start)}
+        addressed = {
+            key
+            for key, (start, _, _) in zip(keys, spans)
+            # the honorific's last letter or its full stop, then a space, must come just before
+            if plain[start - 2 : start] in _HONORIFIC_ENDS and _HONORIFIC.search(plain, max(0, start - 6), start)
+        }
         for key, (kind, name) in entity.items():
             if kind == "PER" and " " not in name and name.lower() not in lexicon and key not in addressed:
                 entity[key] = ("ORG", name)
@@ -1140,6 +1273,7 @@ def _resolve_names(
 
 
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.? \Z")
+_HONORIFIC_ENDS = frozenset(("r ", "s ", "e ", "d ", "y ", ". "))
 
 
 def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
@@ -1160,7 +1294,8 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
         if len(initials) > 1:
             short.add(initials)
         for form in short:
-            expansions.setdefault(form, []).append(surface)
+            if form in kinds:  # only forms the article uses are looked up
+                expansions.setdefault(form, []).append(surface)
     full_of = {}
     for surface in kinds:
         candidates = expansions.get(surface)
