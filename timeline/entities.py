@@ -1011,12 +1011,22 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
         if single or words is not None:
             # the word before, as _word_before finds it, in its common case: a plain word and a space
             before = None
-            if start > 1 and text[start - 1] == " ":
-                last = text[start - 2]
-                if last.isalnum() and not (last in "sS" and start > 2 and text[start - 3] == "'"):
-                    word = text[text.rfind(" ", max(0, start - 42), start - 2) + 1 : start - 1]
-                    if word.isalnum():
-                        before = word.lower()
+            previous = text[start - 1] if start else "\n"
+            if previous == " ":
+                last = text[start - 2] if start > 1 else "\n"
+                if last.isalnum():
+                    if not (last in "sS" and start > 2 and text[start - 3] == "'"):
+                        word = text[text.rfind(" ", max(0, start - 42), start - 2) + 1 : start - 1]
+                        if word.isalnum():
+                            before = word.lower()
+                elif last == "\n":
+                    before = ""
+                elif last != " " and last != "\t":
+                    before = last
+            elif previous == "\n":
+                before = ""
+            elif previous != "\t" and not previous.isalnum():
+                before = previous
             if before is None:
                 before = _word_before(text, start)
             initial = before in sentence_end
@@ -1260,20 +1270,47 @@ def _resolve_names(
         for key, tally in votes.items()  # max: ties go to the first type or form seen
     }
     if lexicon is not None:
-        addressed = {
-            key
-            for key, (start, _, _) in zip(keys, spans)
-            # the honorific's last letter or its full stop, then a space, must come just before
-            if plain[start - 2 : start] in _HONORIFIC_ENDS and _HONORIFIC.search(plain, max(0, start - 6), start)
-        }
+        addressed = None
         for key, (kind, name) in entity.items():
-            if kind == "PER" and " " not in name and name.lower() not in lexicon and key not in addressed:
-                entity[key] = ("ORG", name)
+            if kind == "PER" and " " not in name and name.lower() not in lexicon:
+                if addressed is None:
+                    addressed = {
+                        key
+                        for key, (start, _, _) in zip(keys, spans)
+                        # the honorific's last letter or its full stop, then a space, must come just before
+                        if plain[start - 2 : start] in _HONORIFIC_ENDS
+                        and _HONORIFIC.search(plain, max(0, start - 6), start)
+                    }
+                if key not in addressed:
+                    entity[key] = ("ORG", name)
     return [Mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
 
 
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.? \Z")
 _HONORIFIC_ENDS = frozenset(("r ", "s ", "e ", "d ", "y ", ". "))
+
+
+_SHORTER_FORMS: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+
+def _shorter_forms(surface: str, person: bool) -> tuple[str, ...]:
+    """The forms that may stand for ``surface`` in an article (memoised): its leading words, a
+    person's final words, the initials of its capitalised words."""
+    words = surface.split()
+    if len(words) < 2:
+        forms: tuple[str, ...] = ()
+    else:
+        short = {" ".join(words[:k]) for k in range(1, len(words))}
+        if person:
+            short.update(" ".join(words[-k:]) for k in range(1, len(words)))
+        initials = _initials(words)
+        if len(initials) > 1:
+            short.add(initials)
+        forms = tuple(short)
+    if len(_SHORTER_FORMS) > 100_000:  # bound the memory of a long-running process
+        _SHORTER_FORMS.clear()
+    _SHORTER_FORMS[surface, person] = forms
+    return forms
 
 
 def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
@@ -1284,16 +1321,10 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
     """
     expansions: dict[str, list[str]] = {}
     for surface, kind in kinds.items():
-        words = surface.split()
-        if len(words) < 2:
-            continue
-        short = {" ".join(words[:k]) for k in range(1, len(words))}
-        if kind == "PER":
-            short.update(" ".join(words[-k:]) for k in range(1, len(words)))
-        initials = _initials(words)
-        if len(initials) > 1:
-            short.add(initials)
-        for form in short:
+        forms = _SHORTER_FORMS.get((surface, kind == "PER"))
+        if forms is None:
+            forms = _shorter_forms(surface, kind == "PER")
+        for form in forms:
             if form in kinds:  # only forms the article uses are looked up
                 expansions.setdefault(form, []).append(surface)
     full_of = {}
