@@ -633,17 +633,22 @@ class EntityModel:
             score = self._inside[key] = self.weights.get("si-inside:" + ("y" if inside else "n") + known, 0)
         return score
 
+    def single_entry(self, word: str, initial: bool) -> tuple[int, str]:
+        """A one-word prose run's own summed weights, with the transition from O, and its lexicon class."""
+        total, known = self.word_score(word, "", "S", initial)
+        entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
+        return entry
+
     def tag_prose_word(self, run: Run, doc: DocContext) -> int:
         """Tag index of a one-word run outside caps lines: the same sum as ``tag_general``, from memoised parts."""
         low = run.lowers[0]
-        if low in CONNECTORS or low in TITLES:
+        if low in _NEVER_ALONE:
             return 0  # only O may follow O here
         word = run.words[0]
         initial = run.initial
         entry = self._single.get((word, initial))
         if entry is None:
-            total, known = self.word_score(word, "", "S", initial)
-            entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
+            entry = self.single_entry(word, initial)
         total, known = entry
         score = self._befores.get((run.before, known))
         if score is None:
@@ -662,34 +667,6 @@ class EntityModel:
         total += self._short[low in doc.firsts, low in doc.lasts]
         lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
         return max(_FIRST_TAGS, key=lanes.__getitem__)
-
-    def tag_prose_word_parts(self, record: tuple, doc: DocContext) -> str:
-        """``tag_prose_word`` for a one-word record of ``_scan``: the name's type, or "" for none."""
-        start, end, word, low, before, after, initial, caps = record
-        if low in CONNECTORS or low in TITLES:
-            return ""
-        entry = self._single.get((word, initial))
-        if entry is None:
-            total, known = self.word_score(word, "", "S", initial)
-            entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
-        total, known = entry
-        score = self._befores.get((before, known))
-        if score is None:
-            score = self._before_score(before, known)
-        total += score
-        score = self._afters.get((after, known))
-        if score is None:
-            score = self._after_score(after, known)
-        total += score
-        if initial:
-            total += self._inside_score(low in doc.inside, known)
-            if doc.writes_lower(low):
-                total += self._dl["si"]
-        elif doc.writes_lower(low):
-            total += self._dl["S"]
-        total += self._short[low in doc.firsts, low in doc.lasts]
-        lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
-        return _KIND_OF_TAG[max(_FIRST_TAGS, key=lanes.__getitem__)]
 
     def _after_score(self, after: str, known: str) -> int:
         key = (after, known)
@@ -917,6 +894,7 @@ class EntityModel:
 _NAME_ENDINGS = frozenset(("AI",))
 _FIRST_TAGS = _ALLOWED["O", ""]  # O and every B- tag
 _KIND_OF_TAG = tuple(tag[2:] for tag in TAGS)
+_NEVER_ALONE = CONNECTORS | TITLES  # a one-word run of these is no name
 _ALLOWED_AFTER = {kind: tuple(_ALLOWED[tag, kind] for tag in TAGS) for kind in _CONNECTOR_KINDS}
 _CONTINUES = (0,) + tuple(_TAG_INDEX["I-" + tag[2:]] for tag in TAGS[1:])  # I- of the tag's type
 
@@ -1105,18 +1083,54 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
     model = load_model()
     records, doc = _scan(text, model)
     spans: list[tuple[int, int, str]] = []
+    append = spans.append
     caps_runs = []
-    tag_word = model.tag_prose_word_parts
     run_spans = model.prose_run_spans
+    # one-word prose runs: model.tag_prose_word inlined, the same sums
+    single = model._single
+    befores = model._befores
+    afters = model._afters
+    inside = doc.inside
+    firsts = doc.firsts
+    lasts = doc.lasts
+    written = doc._lower
+    dl_initial = model._dl["si"]
+    dl_alone = model._dl["S"]
+    short = model._short
     for record in records:
         if record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
-            if record[7]:
-                start, end, word, low, before, after, initial, caps = record
+            start, end, word, low, before, after, initial, caps = record
+            if caps:
                 caps_runs.append(Run([start], [end], [word], before, after, initial, caps, [low]))
                 continue
-            kind = tag_word(record, doc)
-            if kind:
-                spans.append((record[0], record[1], kind))
+            if low in _NEVER_ALONE:
+                continue  # only O may follow O here
+            entry = single.get((word, initial))
+            if entry is None:
+                entry = model.single_entry(word, initial)
+            total, known = entry
+            score = befores.get((before, known))
+            if score is None:
+                score = model._before_score(before, known)
+            total += score
+            score = afters.get((after, known))
+            if score is None:
+                score = model._after_score(after, known)
+            total += score
+            lowercase = written.get(low)
+            if lowercase is None:
+                lowercase = doc.writes_lower(low)
+            if initial:
+                total += model._inside_score(low in inside, known)
+                if lowercase:
+                    total += dl_initial
+            elif lowercase:
+                total += dl_alone
+            total += short[low in firsts, low in lasts]
+            lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+            best = max(_FIRST_TAGS, key=lanes.__getitem__)
+            if best:
+                append((start, end, _KIND_OF_TAG[best]))
         elif record.caps:
             caps_runs.append(record)
         elif len(record.words) > 1:
