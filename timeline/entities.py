@@ -43,6 +43,7 @@ import os
 import re
 import struct
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 from timeline.model import Mention
@@ -393,7 +394,7 @@ class DocContext:
         """Whether the article writes this word in lowercase somewhere (memoised)."""
         answer = self._lower.get(low)
         if answer is None:
-            answer = self._lower[low] = written_lower(self.text, low)
+            answer = self._lower[low] = " " + low in self.text and written_lower(self.text, low)
         return answer
 
 
@@ -758,6 +759,7 @@ class EntityModel:
         lower = doc._lower
         starts = run.starts
         ends = run.ends
+        text = doc.text
         previous = 0  # O
         first = last = -1
         kind = ""
@@ -780,8 +782,8 @@ class EntityModel:
             elif next_pair in repeated:
                 total += self._pair_after
             written = lower.get(low)
-            if written is None:
-                written = doc.writes_lower(low)
+            if written is None:  # doc.writes_lower inlined: most such words are never written in lowercase
+                written = lower[low] = " " + low in text and written_lower(text, low)
             if written:
                 total += dl
             total += transitions[previous]
@@ -1066,7 +1068,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 continue
             firsts.add(lowers[0])
             lasts.add(lowers[-1])
-            for pair in zip(lowers, lowers[1:]):
+            for pair in pairwise(lowers):
                 key = " ".join(pair)
                 pairs[key] = pairs.get(key, 0) + 1
     doc = DocContext(text, [])
@@ -1118,8 +1120,8 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
                 score = model._after_score(after, known)
             total += score
             lowercase = written.get(low)
-            if lowercase is None:
-                lowercase = doc.writes_lower(low)
+            if lowercase is None:  # doc.writes_lower inlined: most such words are never written in lowercase
+                lowercase = written[low] = " " + low in text and written_lower(text, low)
             if initial:
                 total += model._inside_score(low in inside, known)
                 if lowercase:
@@ -1317,12 +1319,12 @@ def _mention_maker():
     new = object.__new__
     set_start, set_end, set_text, set_type, set_name = setters
 
-    def make(start: int, end: int, text: str, type: str, name: str) -> Mention:  # noqa: A002
+    def make(start: int, end: int, text: str, kind: str, name: str) -> Mention:
         mention = new(Mention)
         set_start(mention, start)
         set_end(mention, end)
         set_text(mention, text)
-        set_type(mention, type)
+        set_type(mention, kind)
         set_name(mention, name)
         return mention
 
