@@ -679,14 +679,14 @@ class EntityModel:
     def _static_run(self, run: Run) -> list[tuple]:
         """Per token of a prose run, what does not depend on the article or the tag before: summed
         weights, lexicon class, lowercased word, connector kind, position and sentence start."""
-        words = run.words
-        initial = run.initial
+        return self._static_tokens(run.words, run.lowers, run.initial)
+
+    def _static_tokens(self, words: list[str], lowers: list[str], initial: bool) -> list[tuple]:
         key = (" ".join(words), initial)
         tokens = self._static.get(key)
         if tokens is not None:
             return tokens
         get = self.weights.get
-        lowers = run.lowers
         count = len(words)
         phrases = phrase_features(lowers, self.phrases)
         last = get("rl:" + lowers[-1], 0)
@@ -722,16 +722,12 @@ class EntityModel:
             row = self._transition_rows[known] = tuple(self.transition_score(tag, "", known) for tag in TAGS)
         return row
 
-    def _span_tokens(self, run: Run) -> list[tuple]:
-        """``_static_run`` in the form ``prose_run_spans`` reads: per token its summed static weights, lexicon
+    def _span_tokens(self, key: tuple[str, bool], words: list[str], lowers: list[str]) -> list[tuple]:
+        """``_static_run`` in the form ``prose_run_spans`` reads (memoised by ``key``: the words joined by
+        spaces, and whether the run starts a sentence): per token its summed static weights, lexicon
         class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues a name
         after any (Scale AI), whether it is a connector, the word pair it starts, transition weights."""
-        key = (" ".join(run.words), run.initial)
-        tokens = self._span_static.get(key)
-        if tokens is not None:
-            return tokens
-        static = self._static_run(run)
-        lowers = run.lowers
+        static = self._static_tokens(words, lowers, key[1])
         tokens = []
         for i, (total, known, low, kind, position, word) in enumerate(static):
             tokens.append((
@@ -750,15 +746,18 @@ class EntityModel:
         self._span_static[key] = tokens
         return tokens
 
-    def prose_run_spans(self, run: Run, doc: DocContext, spans: list) -> None:
+    def prose_run_spans(self, record: tuple, doc: DocContext, spans: list) -> None:
         """Append to ``spans`` the names of a run of several words outside caps lines: ``tag_prose_run``
-        and ``spans_from_tags`` in one loop, with tag indices."""
-        tokens = self._span_tokens(run)
+        and ``spans_from_tags`` in one loop, with tag indices. ``record``: (starts, ends, words, lowercased
+        words, before, after, starts a sentence, line mode, the words joined by spaces)."""
+        starts, ends, words, lowers, before, after, initial, _, joined = record
+        key = (joined, initial)
+        tokens = self._span_static.get(key)
+        if tokens is None:
+            tokens = self._span_tokens(key, words, lowers)
         count = len(tokens)
         repeated = doc.repeated
         lower = doc._lower
-        starts = run.starts
-        ends = run.ends
         text = doc.text
         previous = 0  # O
         first = last = -1
@@ -766,18 +765,18 @@ class EntityModel:
         pair = ""
         for i, (total, known, low, allowed_after, dl, ending, _, next_pair, transitions) in enumerate(tokens):
             if i == 0:
-                score = self._befores.get((run.before, known))
+                score = self._befores.get((before, known))
                 if score is None:
-                    score = self._before_score(run.before, known)
+                    score = self._before_score(before, known)
                 total += score
-                if run.initial:
+                if initial:
                     total += self._inside_score(low in doc.inside, known)
             elif pair in repeated:
                 total += self._pair_before
             if i + 1 == count:
-                score = self._afters.get((run.after, known))
+                score = self._afters.get((after, known))
                 if score is None:
-                    score = self._after_score(run.after, known)
+                    score = self._after_score(after, known)
                 total += score
             elif next_pair in repeated:
                 total += self._pair_after
@@ -958,8 +957,9 @@ def find_mentions(text: str) -> list[Mention]:
 
 def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
     """``find_runs`` and ``DocContext`` in one pass, for ``tag_spans``: the same runs, in reading order,
-    except that a one-word run found whole by the regex comes as a tuple
-    (start, end, word, lowercased word, before, after, starts a sentence, line mode)."""
+    except that a run the regex found whole comes as a tuple: one word as (start, end, word, lowercased
+    word, before, after, starts a sentence, line mode), several as (starts, ends, words, lowercased
+    words, before, after, starts a sentence, line mode, the words joined by spaces)."""
     records: list = []
     append = records.append
     caps_lines: dict[int, str] = {}
@@ -1040,25 +1040,31 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 ends.append(position)
                 position += 1
             lowers = [word.lower() for word in words]
-            run = Run(starts, ends, words, before, after, initial, caps, lowers)
-            pieces = (run,)
+            append((starts, ends, words, lowers, before, after, initial, caps, matched))
+            if caps:
+                continue
+            inside.update(lowers[1:] if initial else lowers)
+            firsts.add(lowers[0])
+            lasts.add(lowers[-1])
+            for pair in pairwise(lowers):
+                key = " ".join(pair)
+                pairs[key] = pairs.get(key, 0) + 1
+            continue
+        # cut at sentence ends, connectors trimmed: the general way, with Run objects
+        words = matched.split(" ")
+        starts = []
+        position = start
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        if "." in matched:
+            cut = _split_at_sentence_ends(words, starts, model.abbreviations)
         else:
-            words = matched.split(" ")
-            starts = []
-            position = start
-            for word in words:
-                starts.append(position)
-                position += len(word) + 1
-            if "." in matched:
-                cut = _split_at_sentence_ends(words, starts, model.abbreviations)
-            else:
-                cut = [(words, starts)]
-            pieces = []
-            for piece_words, piece_starts in cut:
-                run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
-                if run is not None:
-                    pieces.append(run)
-        for run in pieces:
+            cut = [(words, starts)]
+        for piece_words, piece_starts in cut:
+            run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
+            if run is None:
+                continue
             append(run)
             if run.caps:
                 continue
@@ -1100,7 +1106,13 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
     dl_alone = model._dl["S"]
     short = model._short
     for record in records:
-        if record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
+        if record.__class__ is tuple and len(record) == 9:  # several words, see _scan
+            if record[7]:
+                starts, ends, words, lowers, before, after, initial, caps, _ = record
+                caps_runs.append(Run(starts, ends, words, before, after, initial, caps, lowers))
+            else:
+                run_spans(record, doc, spans)
+        elif record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
             start, end, word, low, before, after, initial, caps = record
             if caps:
                 caps_runs.append(Run([start], [end], [word], before, after, initial, caps, [low]))
@@ -1136,7 +1148,9 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         elif record.caps:
             caps_runs.append(record)
         elif len(record.words) > 1:
-            run_spans(record, doc, spans)
+            run = record
+            joined = " ".join(run.words)
+            run_spans((run.starts, run.ends, run.words, run.lowers, run.before, run.after, run.initial, "", joined), doc, spans)
         else:
             tags = model.tag(record, doc)
             if tags[0] != "O":
