@@ -971,6 +971,8 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
     inside = set()
     line_end = -1
     caps = ""
+    has_lower = _HAS_LOWER.search
+    lower_content_word = _LOWER_CONTENT_WORD.search
     for match in _RUN.finditer(text):
         matched = match.group()
         start = match.start()
@@ -1024,8 +1026,14 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 if line_end < 0:
                     line_end = len(text)
                 caps = caps_lines.get(line_start)
-                if caps is None:
-                    caps = caps_lines[line_start] = line_mode(text, line_start)
+                if caps is None:  # line_mode, its common cases without slicing out the line
+                    if not has_lower(text, line_start, line_end):
+                        caps = "c"
+                    elif lower_content_word(text, line_start, line_end):
+                        caps = ""
+                    else:
+                        caps = line_mode(text, line_start)
+                    caps_lines[line_start] = caps
             if single:
                 if not caps and not initial:
                     inside.add(low)
@@ -1294,14 +1302,21 @@ def _resolve_names(
     shown: dict[str, dict[str, int]] = {}
     for surface, key, (_, _, kind) in zip(surfaces, keys, spans):
         full = full_of.get(surface, surface)
-        tally = votes.setdefault(key, {})
+        tally = votes.get(key)
+        if tally is None:  # the entity's first mention
+            votes[key] = {kind: 2 if " " in surface else 1}
+            shown[key] = {full: 1 if full.isupper() and len(full) > 4 else 2}
+            continue
         tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
-        forms = shown.setdefault(key, {})
+        forms = shown[key]
         forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
-    entity = {
-        key: (max(tally, key=tally.get), _PREFERRED.get(key) or max(shown[key], key=shown[key].get))
-        for key, tally in votes.items()  # max: ties go to the first type or form seen
-    }
+    entity = {}
+    for key, tally in votes.items():  # max: ties go to the first type or form seen
+        forms = shown[key]
+        entity[key] = (
+            max(tally, key=tally.get) if len(tally) > 1 else next(iter(tally)),
+            _PREFERRED.get(key) or (max(forms, key=forms.get) if len(forms) > 1 else next(iter(forms))),
+        )
     if lexicon is not None:
         addressed = None
         for key, (kind, name) in entity.items():
