@@ -971,6 +971,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
     inside = set()
     line_end = -1
     caps = ""
+    abbreviations = model.abbreviations
     has_lower = _HAS_LOWER.search
     lower_content_word = _LOWER_CONTENT_WORD.search
     for match in _RUN.finditer(text):
@@ -982,13 +983,17 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 continue
             matched = text[start : match.end()]
         single = " " not in matched
-        if "." in matched:
-            single = False
-            words = None  # cut at sentence ends: the general way
-        elif single:
+        dotted = False
+        if single:
+            if "." in matched:  # _split_at_sentence_ends and _trimmed_run for one word
+                dotted = True
+                if matched[-1] == "." and not _keeps_period(matched, abbreviations):
+                    matched = matched[:-1]  # a full stop, not the word's
             low = matched.lower()
             if low in connectors:
                 continue
+        elif "." in matched:
+            words = None  # cut at sentence ends: the general way
         else:
             words = matched.split(" ")
             if words[0].lower() in connectors or words[-1].lower() in connectors:
@@ -1015,11 +1020,15 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
             if before is None:
                 before = _word_before(text, start)
             initial = before in sentence_end
-            if single and initial and low in common:
+            if single and initial and not dotted and low in common:
                 continue
             end = start + len(matched)
-            after = match.group(1)  # as _AFTER.match(text, end) finds it
-            after = after.lower() if after is not None else ""
+            if end == match.end():
+                after = match.group(1)  # as _AFTER.match(text, end) finds it
+                after = after.lower() if after is not None else ""
+            else:
+                following = _AFTER.match(text, end)
+                after = following.group(1).lower() if following else ""
             if start > line_end:
                 line_start = text.rfind("\n", 0, start) + 1
                 line_end = text.find("\n", start)
@@ -1066,7 +1075,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
             starts.append(position)
             position += len(word) + 1
         if "." in matched:
-            cut = _split_at_sentence_ends(words, starts, model.abbreviations)
+            cut = _split_at_sentence_ends(words, starts, abbreviations)
         else:
             cut = [(words, starts)]
         for piece_words, piece_starts in cut:
