@@ -1184,21 +1184,27 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         spans.sort()
     if " and " in text:
         spans = _join_known_and_names(text, spans, model.phrases)
-    return [span for span in spans if text[span[0] : span[1]].lower() not in _NOT_NAMES]  # _plausible
+    return [  # _plausible
+        span for span in spans if span[1] - span[0] > _LONGEST_NOT_NAME or text[span[0] : span[1]].lower() not in _NOT_NAMES
+    ]
 
 
 def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
     """Rejoin a name eng.train knew with "and" inside (Securities and Exchange Commission, Trinidad
     and Tobago): "and" is no connector in runs, or "Microsoft and OpenAI" would become one name."""
     joined = spans[:1]
-    for start, end, kind in spans[1:]:
-        first, last, first_kind = joined[-1]
-        if text[last:start] == " and ":
+    last = spans[0][1] if spans else 0
+    for span in spans[1:]:
+        start, end, _ = span
+        if start - last == 5 and text[last:start] == " and ":
+            first = joined[-1][0]
             phrase_kind = phrases.get(text[first:end].lower())
             if phrase_kind:
                 joined[-1] = (first, end, phrase_kind)
+                last = end
                 continue
-        joined.append((start, end, kind))
+        joined.append(span)
+        last = end
     return joined
 
 
@@ -1246,6 +1252,9 @@ _NOT_NAMES = frozenset(
     "ai ceo cfo coo cto cio chairman president tv pc gdp ipo phd phds dna id faq url api "
     "am pm gmt est ok i image".split()
 )
+
+
+_LONGEST_NOT_NAME = max(map(len, _NOT_NAMES))
 
 
 def _plausible(mention: str) -> bool:
