@@ -1383,26 +1383,25 @@ _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.? \Z")
 _HONORIFIC_ENDS = frozenset(("r ", "s ", "e ", "d ", "y ", ". "))
 
 
-_SHORTER_FORMS: dict[tuple[str, bool], tuple[str, ...]] = {}
+_SHORTER_FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _shorter_forms(surface: str, person: bool) -> tuple[str, ...]:
-    """The forms that may stand for ``surface`` in an article (memoised): its leading words, a
-    person's final words, the initials of its capitalised words."""
+def _shorter_forms(surface: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The forms that may stand for ``surface`` in an article (memoised): its leading words and the
+    initials of its capitalised words; then the same with a person's final words."""
     words = surface.split()
     if len(words) < 2:
-        forms: tuple[str, ...] = ()
+        forms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     else:
         short = {" ".join(words[:k]) for k in range(1, len(words))}
-        if person:
-            short.update(" ".join(words[-k:]) for k in range(1, len(words)))
         initials = _initials(words)
         if len(initials) > 1:
             short.add(initials)
-        forms = tuple(short)
+        person = short | {" ".join(words[-k:]) for k in range(1, len(words))}
+        forms = (tuple(short), tuple(person))
     if len(_SHORTER_FORMS) > 100_000:  # bound the memory of a long-running process
         _SHORTER_FORMS.clear()
-    _SHORTER_FORMS[surface, person] = forms
+    _SHORTER_FORMS[surface] = forms
     return forms
 
 
@@ -1414,10 +1413,10 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
     """
     expansions: dict[str, list[str]] = {}
     for surface, kind in kinds.items():
-        forms = _SHORTER_FORMS.get((surface, kind == "PER"))
+        forms = _SHORTER_FORMS.get(surface)
         if forms is None:
-            forms = _shorter_forms(surface, kind == "PER")
-        for form in forms:
+            forms = _shorter_forms(surface)
+        for form in forms[kind == "PER"]:
             if form in kinds:  # only forms the article uses are looked up
                 expansions.setdefault(form, []).append(surface)
     full_of = {}
