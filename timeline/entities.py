@@ -31,6 +31,17 @@ Scoring is cheap: each weight vector is packed into one Python int (nine 32-bit
 lanes, each biased to stay positive), so summing a token's features is a few
 integer additions; a word's own features, and those of its neighbours, are
 summed once and memoised.
+
+At run time ``tag_spans`` takes a faster road to the very same sums (a test
+holds it to the plain one: ``find_runs``, ``DocContext``, ``tag_general``). One
+pass over the regex's matches finds the runs and what the article says about
+their words; runs the regex found whole stay tuples, not ``Run`` objects. A
+one-word run in prose is scored inline: its own weights with the transition
+from O (memoised per word), its neighbours' (memoised per word and class), and
+the few article features it can have (looked up, not spelled out). A longer
+run's weights that do not depend on the article (its words, the words inside
+it, its last word, known phrases) are memoised per run text; the rest is added
+token by token while the tags become spans directly.
 """
 
 from __future__ import annotations
