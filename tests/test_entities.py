@@ -230,6 +230,62 @@ def test_any_text_gives_valid_sorted_non_overlapping_mentions(text):
     assert find_mentions(text) == find_mentions(text)  # pure: same text, same answer
 
 
+def _reference_tag_spans(text: str) -> list[tuple[int, int, str]]:
+    """tag_spans the plain way: every run a Run from find_runs, tagged by tag_general, feature by
+    feature. tag_spans memoises parts of these sums and keeps most runs as tuples; it must agree."""
+    from timeline import entities as E
+
+    model = E.load_model()
+    runs = E.find_runs(text, model.abbreviations, model.common)
+    doc = E.DocContext(text, runs)
+    spans, caps_runs = [], []
+    for run in runs:
+        if run.caps:
+            caps_runs.append(run)
+        else:
+            spans.extend(E.spans_from_tags(run, model.tag_general(run, doc)))
+    if caps_runs:
+        doc.known = E.doc_known_words(text, spans)
+        title_lines = {text.rfind("\n", 0, run.starts[0]) + 1 for run in caps_runs if run.caps == "t"}
+        for line_start in sorted(title_lines):
+            for run in E._title_line_runs(text, line_start, model, doc):
+                spans.extend(E.spans_from_tags(run, model.tag_general(run, doc)))
+        for run in caps_runs:
+            if run.caps == "c":
+                spans.extend(E.spans_from_tags(run, model.tag_general(run, doc)))
+        spans.sort()
+    if " and " in text:
+        spans = E._join_known_and_names(text, spans, model.phrases)
+    return [span for span in spans if E._plausible(text[span[0] : span[1]])]
+
+
+_RUNNY = st.lists(
+    st.sampled_from(["Google", "U.S.", "of", "Of", "the", "The", "Meta's", "Scale", "AI", "&", "de", "De", ".",
+                     ",", "New", "York", "\n", "Mr.", "said", "in", "In", "Inc.", "Corp.", "xAI", "iPhone",
+                     "O'Neill", "-", "IBM", "image", "St.", "Chief", "Executive", "However", "He", "and", "And",
+                     "Reuters.", "Washington.", "A.", "ACME", "NEW", "YORK", "Plans", "To", "  ", "\t", "(", "'s",
+                     "Bank", "England", "Securities", "Exchange", "Commission", "Wang", "Alexandr", "it", "was"]),
+    max_size=40,
+).map(" ".join)
+
+
+@pytest.mark.parametrize("article", [SCALE_AI_RECONSIDERING, SCALE_AI_CUT_TIES], ids=["reconsidering", "cut-ties"])
+def test_fast_tagging_equals_the_plain_way_on_seed_articles(article):
+    from timeline.entities import straight, tag_spans
+
+    plain = straight(article)
+    assert tag_spans(plain) == _reference_tag_spans(plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), _NEWSY, _WORDS, _RUNNY))
+def test_fast_tagging_equals_the_plain_way(text):
+    from timeline.entities import straight, tag_spans
+
+    plain = straight(text)
+    assert tag_spans(plain) == _reference_tag_spans(plain)
+
+
 def test_title_case_headline_keeps_only_names():
     headline_end = SCALE_AI_CUT_TIES.index("\n")
     in_headline = {m.text for m in find_mentions(SCALE_AI_CUT_TIES) if m.start < headline_end}

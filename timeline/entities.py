@@ -31,10 +31,22 @@ Scoring is cheap: each weight vector is packed into one Python int (nine 32-bit
 lanes, each biased to stay positive), so summing a token's features is a few
 integer additions; a word's own features, and those of its neighbours, are
 summed once and memoised.
+
+At run time ``tag_spans`` takes a faster road to the very same sums (a test
+holds it to the plain one: ``find_runs``, ``DocContext``, ``tag_general``). One
+pass over the regex's matches finds the runs and what the article says about
+their words; runs the regex found whole stay tuples, not ``Run`` objects. A
+one-word run in prose is scored inline: its own weights with the transition
+from O (memoised per word), its neighbours' (memoised per word and class), and
+the few article features it can have (looked up, not spelled out). A longer
+run's weights that do not depend on the article (its words, the words inside
+it, its last word, known phrases) are memoised per run text; the rest is added
+token by token while the tags become spans directly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import json
@@ -42,6 +54,7 @@ import os
 import re
 import struct
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 from timeline.model import Mention
@@ -66,7 +79,10 @@ _CONNECTOR = r"(?:of the|" + "|".join(re.escape(c) for c in sorted(CONNECTORS, k
 # A run's first token begins on an uppercase letter, so the regex engine can skip to the next one
 # quickly; the few lowercase prefixes (xAI, iPhone) are added back in find_runs.
 _FIRST_CAPITALISED = rf"[{_UP}](?<![\d_'’\-{_UP}].)(?:\.(?:[{_UP}]\.)+|\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?)"
-_RUN = re.compile(rf"{_FIRST_CAPITALISED}(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*")
+# Group 1: the token after the run, as _AFTER finds it (a lookahead: the next run may start there).
+_RUN = re.compile(
+    rf"{_FIRST_CAPITALISED}(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*(?:(?=[ \t]*(['’][sS]\b|\w+|[^\w\s]))|)"
+)
 _ACRONYM = re.compile(rf"(?:[{_UP}]\.)+\Z")
 _LAST_WORD = re.compile(r"\w+\Z")
 _AFTER = re.compile(r"[ \t]*(['’][sS]\b|\w+|[^\w\s])")
@@ -355,7 +371,7 @@ def phrase_features(lowers: list[str], phrases: dict) -> list[list[str]]:
 class DocContext:
     """What the whole article says about its words, for features of any one run."""
 
-    __slots__ = ("text", "_lower", "known", "pairs", "firsts", "lasts", "inside")
+    __slots__ = ("text", "_lower", "known", "pairs", "repeated", "firsts", "lasts", "inside")
 
     def __init__(self, text: str, runs: list[Run]):
         self.text = text
@@ -380,6 +396,7 @@ class DocContext:
                 key = " ".join(pair)
                 pairs[key] = pairs.get(key, 0) + 1
         self.pairs = pairs
+        self.repeated = {pair for pair, count in pairs.items() if count > 1}  # pairs in more than one run
         self.firsts = firsts
         self.lasts = lasts
         self.inside = inside
@@ -388,7 +405,7 @@ class DocContext:
         """Whether the article writes this word in lowercase somewhere (memoised)."""
         answer = self._lower.get(low)
         if answer is None:
-            answer = self._lower[low] = written_lower(self.text, low)
+            answer = self._lower[low] = " " + low in self.text and written_lower(self.text, low)
         return answer
 
 
@@ -555,6 +572,7 @@ class EntityModel:
         self._words: dict[tuple, tuple[int, str]] = {}
         self._befores: dict[tuple[str, str], int] = {}
         self._afters: dict[tuple[str, str], int] = {}
+        self._prose_tables()
 
     def word_score(self, word: str, caps: str, position: str, starts_sentence: bool) -> tuple[int, str]:
         """Summed weights of the word's own and positional features (memoised), and its lexicon class."""
@@ -569,6 +587,9 @@ class EntityModel:
                 self._words.clear()
                 self._befores.clear()
                 self._afters.clear()
+                self._single.clear()
+                self._static.clear()
+                self._span_static.clear()
             self._words[key] = cached
         return cached
 
@@ -593,6 +614,255 @@ class EntityModel:
         return score + following
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
+        """BIO tag per token of the run."""
+        if not run.caps:
+            if len(run.words) == 1:
+                return [TAGS[self.tag_prose_word(run, doc)]]
+            return self.tag_prose_run(run, doc)
+        return self.tag_general(run, doc)
+
+    def _prose_tables(self) -> None:
+        """Summed weights of the few article features a prose run can have, per variant."""
+        get = self.weights.get
+        self._dl = {position: get("dl:" + position, 0) for position in ("S", "B", "M", "E", "si")}
+        self._short = {
+            (first, last): get("short:" + ("f" if first else "") + ("l" if last else ""), 0)
+            for first in (False, True)
+            for last in (False, True)
+        }
+        self._pair_before = get("pair-before", 0)
+        self._pair_after = get("pair-after", 0)
+        self._inside: dict[tuple[bool, str], int] = {}
+        self._single: dict[tuple[str, bool], tuple[int, str]] = {}
+        self._static: dict[tuple[str, bool], list[tuple]] = {}
+        self._span_static: dict[tuple[str, bool], list[tuple]] = {}
+        self._transition_rows: dict[str, tuple[int, ...]] = {}
+
+    def _inside_score(self, inside: bool, known: str) -> int:
+        key = (inside, known)
+        score = self._inside.get(key)
+        if score is None:
+            score = self._inside[key] = self.weights.get("si-inside:" + ("y" if inside else "n") + known, 0)
+        return score
+
+    def single_entry(self, word: str, initial: bool) -> tuple[int, str]:
+        """A one-word prose run's own summed weights, with the transition from O, and its lexicon class."""
+        total, known = self.word_score(word, "", "S", initial)
+        entry = self._single[word, initial] = (total + self.transition_score("O", "", known), known)
+        return entry
+
+    def tag_prose_word(self, run: Run, doc: DocContext) -> int:
+        """Tag index of a one-word run outside caps lines: the same sum as ``tag_general``, from memoised parts."""
+        low = run.lowers[0]
+        if low in _NEVER_ALONE:
+            return 0  # only O may follow O here
+        word = run.words[0]
+        initial = run.initial
+        entry = self._single.get((word, initial))
+        if entry is None:
+            entry = self.single_entry(word, initial)
+        total, known = entry
+        score = self._befores.get((run.before, known))
+        if score is None:
+            score = self._before_score(run.before, known)
+        total += score
+        score = self._afters.get((run.after, known))
+        if score is None:
+            score = self._after_score(run.after, known)
+        total += score
+        if initial:
+            total += self._inside_score(low in doc.inside, known)
+            if doc.writes_lower(low):
+                total += self._dl["si"]
+        elif doc.writes_lower(low):
+            total += self._dl["S"]
+        total += self._short[low in doc.firsts, low in doc.lasts]
+        lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+        return max(_FIRST_TAGS, key=lanes.__getitem__)
+
+    def _after_score(self, after: str, known: str) -> int:
+        key = (after, known)
+        score = self._afters.get(key)
+        if score is None:
+            score = self._afters[key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+        return score
+
+    def _static_run(self, run: Run) -> list[tuple]:
+        """Per token of a prose run, what does not depend on the article or the tag before: summed
+        weights, lexicon class, lowercased word, connector kind, position and sentence start."""
+        return self._static_tokens(run.words, run.lowers, run.initial)
+
+    def _static_tokens(self, words: list[str], lowers: list[str], initial: bool) -> list[tuple]:
+        key = (" ".join(words), initial)
+        tokens = self._static.get(key)
+        if tokens is not None:
+            return tokens
+        get = self.weights.get
+        count = len(words)
+        phrases = phrase_features(lowers, self.phrases)
+        last = get("rl:" + lowers[-1], 0)
+        tokens = []
+        for i, word in enumerate(words):
+            position = run_position(i, count)
+            starts_sentence = i == 0 and initial
+            total, known = self.word_score(word, "", position, starts_sentence)
+            for feature in phrases[i]:
+                total += get(feature, 0)
+            if i:
+                total += self._before_score(lowers[i - 1], known)
+            if i + 1 < count:
+                total += self._after_score(lowers[i + 1], known) + last
+            low = lowers[i]
+            tokens.append((total, known, low, connector_kind(low), "si" if starts_sentence else position, word))
+        if len(self._static) > 100_000:  # bound the memory of a long-running process
+            self._static.clear()
+        self._static[key] = tokens
+        return tokens
+
+    def _before_score(self, before: str, known: str) -> int:
+        key = (before, known)
+        score = self._befores.get(key)
+        if score is None:
+            score = self._befores[key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+        return score
+
+    def _transition_row(self, known: str) -> tuple[int, ...]:
+        """``transition_score`` after each tag, for a prose word of lexicon class ``known``."""
+        row = self._transition_rows.get(known)
+        if row is None:
+            row = self._transition_rows[known] = tuple(self.transition_score(tag, "", known) for tag in TAGS)
+        return row
+
+    def _span_tokens(self, key: tuple[str, bool], words: list[str], lowers: list[str]) -> list[tuple]:
+        """``_static_run`` in the form ``prose_run_spans`` reads (memoised by ``key``: the words joined by
+        spaces, and whether the run starts a sentence): per token its summed static weights, lexicon
+        class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues a name
+        after any (Scale AI), whether it is a connector, the word pair it starts, transition weights."""
+        static = self._static_tokens(words, lowers, key[1])
+        tokens = []
+        for i, (total, known, low, kind, position, word) in enumerate(static):
+            tokens.append((
+                total,
+                known,
+                low,
+                _ALLOWED_AFTER[kind],
+                self._dl[position],
+                word in _NAME_ENDINGS,
+                low in CONNECTORS,
+                low + " " + lowers[i + 1] if i + 1 < len(lowers) else "",
+                self._transition_row(known),
+            ))
+        if len(self._span_static) > 100_000:  # bound the memory of a long-running process
+            self._span_static.clear()
+        self._span_static[key] = tokens
+        return tokens
+
+    def prose_run_spans(self, record: tuple, doc: DocContext, spans: list) -> None:
+        """Append to ``spans`` the names of a run of several words outside caps lines: ``tag_prose_run``
+        and ``spans_from_tags`` in one loop, with tag indices. ``record``: (starts, ends, words, lowercased
+        words, before, after, starts a sentence, line mode, the words joined by spaces)."""
+        starts, ends, words, lowers, before, after, initial, _, joined = record
+        key = (joined, initial)
+        tokens = self._span_static.get(key)
+        if tokens is None:
+            tokens = self._span_tokens(key, words, lowers)
+        count = len(tokens)
+        repeated = doc.repeated
+        lower = doc._lower
+        text = doc.text
+        previous = 0  # O
+        first = last = -1
+        kind = ""
+        pair = ""
+        for i, (total, known, low, allowed_after, dl, ending, _, next_pair, transitions) in enumerate(tokens):
+            if i == 0:
+                score = self._befores.get((before, known))
+                if score is None:
+                    score = self._before_score(before, known)
+                total += score
+                if initial:
+                    total += self._inside_score(low in doc.inside, known)
+            elif pair in repeated:
+                total += self._pair_before
+            if i + 1 == count:
+                score = self._afters.get((after, known))
+                if score is None:
+                    score = self._after_score(after, known)
+                total += score
+            elif next_pair in repeated:
+                total += self._pair_after
+            written = lower.get(low)
+            if written is None:  # doc.writes_lower inlined: most such words are never written in lowercase
+                written = lower[low] = " " + low in text and written_lower(text, low)
+            if written:
+                total += dl
+            total += transitions[previous]
+            allowed = allowed_after[previous]
+            if len(allowed) == 1:
+                best = allowed[0]
+            else:
+                lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+                best = max(allowed, key=lanes.__getitem__)
+            if ending and previous:
+                best = _CONTINUES[previous]
+            if first >= 0 and (not best or best & 1 or _KIND_OF_TAG[best] != kind):
+                while last > first and tokens[last][6]:
+                    last -= 1
+                spans.append((starts[first], ends[last], kind))
+                first = -1
+            if best:
+                if first < 0:
+                    first = i
+                    kind = _KIND_OF_TAG[best]
+                last = i
+            previous = best
+            pair = next_pair
+        if first >= 0:
+            while last > first and tokens[last][6]:
+                last -= 1
+            spans.append((starts[first], ends[last], kind))
+
+    def tag_prose_run(self, run: Run, doc: DocContext) -> list[str]:
+        """Tags of a run of several words outside caps lines: the same sums as ``tag_general``."""
+        tokens = self._static_run(run)
+        count = len(tokens)
+        pairs = doc.pairs
+        dl = self._dl
+        transitions = self._transitions
+        previous = "O"
+        previous_low = ""
+        tags = []
+        for i, (total, known, low, kind, position, word) in enumerate(tokens):
+            if i == 0:
+                total += self._before_score(run.before, known)
+                if run.initial:
+                    total += self._inside_score(low in doc.inside, known)
+            elif pairs.get(previous_low + " " + low, 0) > 1:
+                total += self._pair_before
+            if i + 1 == count:
+                total += self._after_score(run.after, known)
+            elif pairs.get(low + " " + tokens[i + 1][2], 0) > 1:
+                total += self._pair_after
+            if doc.writes_lower(low):
+                total += dl[position]
+            score = transitions.get((previous, "", known))
+            if score is None:
+                score = self.transition_score(previous, "", known)
+            total += score
+            allowed = _ALLOWED[previous, kind]
+            if len(allowed) == 1:
+                best = allowed[0]
+            else:
+                lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+                best = max(allowed, key=lanes.__getitem__)
+            if word in _NAME_ENDINGS and previous != "O":
+                best = _TAG_INDEX["I-" + previous[2:]]
+            previous = TAGS[best]
+            previous_low = low
+            tags.append(previous)
+        return tags
+
+    def tag_general(self, run: Run, doc: DocContext) -> list[str]:
         words = run.words
         get = self.weights.get
         caps = run.caps
@@ -634,6 +904,11 @@ class EntityModel:
 # Words eng.train never saw that end many recent company names (Scale AI, Stability AI):
 # after a name in the same run they continue it.
 _NAME_ENDINGS = frozenset(("AI",))
+_FIRST_TAGS = _ALLOWED["O", ""]  # O and every B- tag
+_KIND_OF_TAG = tuple(tag[2:] for tag in TAGS)
+_NEVER_ALONE = CONNECTORS | TITLES  # a one-word run of these is no name
+_ALLOWED_AFTER = {kind: tuple(_ALLOWED[tag, kind] for tag in TAGS) for kind in _CONNECTOR_KINDS}
+_CONTINUES = (0,) + tuple(_TAG_INDEX["I-" + tag[2:]] for tag in TAGS[1:])  # I- of the tag's type
 
 _model: EntityModel | None = None
 
@@ -691,22 +966,223 @@ def find_mentions(text: str) -> list[Mention]:
         return []
 
 
+def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
+    """``find_runs`` and ``DocContext`` in one pass, for ``tag_spans``: the same runs, in reading order,
+    except that a run the regex found whole comes as a tuple: one word as (start, end, word, lowercased
+    word, before, after, starts a sentence, line mode), several as (starts, ends, words, lowercased
+    words, before, after, starts a sentence, line mode, the words joined by spaces)."""
+    records: list = []
+    append = records.append
+    caps_lines: dict[int, str] = {}
+    common = model.common
+    connectors = CONNECTORS
+    sentence_end = _SENTENCE_END
+    pairs: dict[str, int] = {}
+    firsts, lasts = set(), set()
+    inside = set()
+    line_end = -1
+    caps = ""
+    abbreviations = model.abbreviations
+    has_lower = _HAS_LOWER.search
+    lower_content_word = _LOWER_CONTENT_WORD.search
+    for match in _RUN.finditer(text):
+        matched = match.group()
+        start = match.start()
+        if start and text[start - 1].isalpha():
+            start = _short_prefix_start(text, start)
+            if start < 0:
+                continue
+            matched = text[start : match.end()]
+        single = " " not in matched
+        dotted = False
+        if single:
+            if "." in matched:  # _split_at_sentence_ends and _trimmed_run for one word
+                dotted = True
+                if matched[-1] == "." and not _keeps_period(matched, abbreviations):
+                    matched = matched[:-1]  # a full stop, not the word's
+            low = matched.lower()
+            if low in connectors:
+                continue
+        elif "." in matched:
+            words = None  # cut at sentence ends: the general way
+        else:
+            words = matched.split(" ")
+            if words[0].lower() in connectors or words[-1].lower() in connectors:
+                words = None  # to be trimmed: the general way
+        if single or words is not None:
+            # the word before, as _word_before finds it, in its common case: a plain word and a space
+            before = None
+            previous = text[start - 1] if start else "\n"
+            if previous == " ":
+                last = text[start - 2] if start > 1 else "\n"
+                if last.isalnum():
+                    if not (last in "sS" and start > 2 and text[start - 3] == "'"):
+                        word = text[text.rfind(" ", max(0, start - 42), start - 2) + 1 : start - 1]
+                        if word.isalnum():
+                            before = word.lower()
+                elif last == "\n":
+                    before = ""
+                elif last != " " and last != "\t":
+                    before = last
+            elif previous == "\n":
+                before = ""
+            elif previous != "\t" and not previous.isalnum():
+                before = previous
+            if before is None:
+                before = _word_before(text, start)
+            initial = before in sentence_end
+            if single and initial and not dotted and low in common:
+                continue
+            end = start + len(matched)
+            if end == match.end():
+                after = match.group(1)  # as _AFTER.match(text, end) finds it
+                after = after.lower() if after is not None else ""
+            else:
+                following = _AFTER.match(text, end)
+                after = following.group(1).lower() if following else ""
+            if start > line_end:
+                line_start = text.rfind("\n", 0, start) + 1
+                line_end = text.find("\n", start)
+                if line_end < 0:
+                    line_end = len(text)
+                caps = caps_lines.get(line_start)
+                if caps is None:  # line_mode, its common cases without slicing out the line
+                    if not has_lower(text, line_start, line_end):
+                        caps = "c"
+                    elif lower_content_word(text, line_start, line_end):
+                        caps = ""
+                    else:
+                        caps = line_mode(text, line_start)
+                    caps_lines[line_start] = caps
+            if single:
+                if not caps and not initial:
+                    inside.add(low)
+                append((start, end, matched, low, before, after, initial, caps))
+                continue
+            starts = []
+            ends = []
+            position = start
+            for word in words:
+                starts.append(position)
+                position += len(word)
+                ends.append(position)
+                position += 1
+            lowers = [word.lower() for word in words]
+            append((starts, ends, words, lowers, before, after, initial, caps, matched))
+            if caps:
+                continue
+            inside.update(lowers[1:] if initial else lowers)
+            firsts.add(lowers[0])
+            lasts.add(lowers[-1])
+            for pair in pairwise(lowers):
+                key = " ".join(pair)
+                pairs[key] = pairs.get(key, 0) + 1
+            continue
+        # cut at sentence ends, connectors trimmed: the general way, with Run objects
+        words = matched.split(" ")
+        starts = []
+        position = start
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        if "." in matched:
+            cut = _split_at_sentence_ends(words, starts, abbreviations)
+        else:
+            cut = [(words, starts)]
+        for piece_words, piece_starts in cut:
+            run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
+            if run is None:
+                continue
+            append(run)
+            if run.caps:
+                continue
+            lowers = run.lowers
+            inside.update(lowers[1:] if run.initial else lowers)
+            if len(lowers) < 2:
+                continue
+            firsts.add(lowers[0])
+            lasts.add(lowers[-1])
+            for pair in pairwise(lowers):
+                key = " ".join(pair)
+                pairs[key] = pairs.get(key, 0) + 1
+    doc = DocContext(text, [])
+    doc.pairs = pairs
+    doc.repeated = {pair for pair, count in pairs.items() if count > 1}
+    doc.firsts = firsts
+    doc.lasts = lasts
+    doc.inside = inside
+    return records, doc
+
+
 def tag_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, type) of every name, before name resolution, in a ``straight`` text."""
     model = load_model()
-    runs = find_runs(text, model.abbreviations, model.common)
-    doc = DocContext(text, runs)
+    records, doc = _scan(text, model)
     spans: list[tuple[int, int, str]] = []
+    append = spans.append
     caps_runs = []
-    for run in runs:
-        if run.caps:
-            caps_runs.append(run)
+    run_spans = model.prose_run_spans
+    # one-word prose runs: model.tag_prose_word inlined, the same sums
+    single = model._single
+    befores = model._befores
+    afters = model._afters
+    inside = doc.inside
+    firsts = doc.firsts
+    lasts = doc.lasts
+    written = doc._lower
+    dl_initial = model._dl["si"]
+    dl_alone = model._dl["S"]
+    short = model._short
+    for record in records:
+        if record.__class__ is tuple and len(record) == 9:  # several words, see _scan
+            if record[7]:
+                starts, ends, words, lowers, before, after, initial, caps, _ = record
+                caps_runs.append(Run(starts, ends, words, before, after, initial, caps, lowers))
+            else:
+                run_spans(record, doc, spans)
+        elif record.__class__ is tuple:  # one word: (start, end, word, low, before, after, initial, caps)
+            start, end, word, low, before, after, initial, caps = record
+            if caps:
+                caps_runs.append(Run([start], [end], [word], before, after, initial, caps, [low]))
+                continue
+            if low in _NEVER_ALONE:
+                continue  # only O may follow O here
+            entry = single.get((word, initial))
+            if entry is None:
+                entry = model.single_entry(word, initial)
+            total, known = entry
+            score = befores.get((before, known))
+            if score is None:
+                score = model._before_score(before, known)
+            total += score
+            score = afters.get((after, known))
+            if score is None:
+                score = model._after_score(after, known)
+            total += score
+            lowercase = written.get(low)
+            if lowercase is None:  # doc.writes_lower inlined: most such words are never written in lowercase
+                lowercase = written[low] = " " + low in text and written_lower(text, low)
+            if initial:
+                total += model._inside_score(low in inside, known)
+                if lowercase:
+                    total += dl_initial
+            elif lowercase:
+                total += dl_alone
+            total += short[low in firsts, low in lasts]
+            lanes = _unpack_lanes(total.to_bytes(_PACKED_BYTES, "little"))
+            best = max(_FIRST_TAGS, key=lanes.__getitem__)
+            if best:
+                append((start, end, _KIND_OF_TAG[best]))
+        elif record.caps:
+            caps_runs.append(record)
+        elif len(record.words) > 1:
+            run = record
+            joined = " ".join(run.words)
+            run_spans((run.starts, run.ends, run.words, run.lowers, run.before, run.after, run.initial, "", joined), doc, spans)
         else:
-            tags = model.tag(run, doc)
-            if len(tags) > 1:
-                spans.extend(spans_from_tags(run, tags))
-            elif tags[0] != "O":
-                spans.append((run.starts[0], run.ends[0], tags[0][2:]))
+            tags = model.tag(record, doc)
+            if tags[0] != "O":
+                spans.append((record.starts[0], record.ends[0], tags[0][2:]))
     if caps_runs:
         doc.known = doc_known_words(text, spans)
         title_lines = {text.rfind("\n", 0, run.starts[0]) + 1 for run in caps_runs if run.caps == "t"}
@@ -719,21 +1195,27 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         spans.sort()
     if " and " in text:
         spans = _join_known_and_names(text, spans, model.phrases)
-    return [span for span in spans if _plausible(text[span[0] : span[1]])]
+    return [  # _plausible
+        span for span in spans if span[1] - span[0] > _LONGEST_NOT_NAME or text[span[0] : span[1]].lower() not in _NOT_NAMES
+    ]
 
 
 def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
     """Rejoin a name eng.train knew with "and" inside (Securities and Exchange Commission, Trinidad
     and Tobago): "and" is no connector in runs, or "Microsoft and OpenAI" would become one name."""
     joined = spans[:1]
-    for start, end, kind in spans[1:]:
-        first, last, first_kind = joined[-1]
-        if text[last:start] == " and ":
+    last = spans[0][1] if spans else 0
+    for span in spans[1:]:
+        start, end, _ = span
+        if start - last == 5 and text[last:start] == " and ":
+            first = joined[-1][0]
             phrase_kind = phrases.get(text[first:end].lower())
             if phrase_kind:
                 joined[-1] = (first, end, phrase_kind)
+                last = end
                 continue
-        joined.append((start, end, kind))
+        joined.append(span)
+        last = end
     return joined
 
 
@@ -781,6 +1263,9 @@ _NOT_NAMES = frozenset(
     "ai ceo cfo coo cto cio chairman president tv pc gdp ipo phd phds dna id faq url api "
     "am pm gmt est ok i image".split()
 )
+
+
+_LONGEST_NOT_NAME = max(map(len, _NOT_NAMES))
 
 
 def _plausible(mention: str) -> bool:
@@ -846,23 +1331,89 @@ def _resolve_names(
     shown: dict[str, dict[str, int]] = {}
     for surface, key, (_, _, kind) in zip(surfaces, keys, spans):
         full = full_of.get(surface, surface)
-        tally = votes.setdefault(key, {})
+        tally = votes.get(key)
+        if tally is None:  # the entity's first mention
+            votes[key] = {kind: 2 if " " in surface else 1}
+            shown[key] = {full: 1 if full.isupper() and len(full) > 4 else 2}
+            continue
         tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
-        forms = shown.setdefault(key, {})
+        forms = shown[key]
         forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
-    entity = {
-        key: (max(tally, key=tally.get), _PREFERRED.get(key) or max(shown[key], key=shown[key].get))
-        for key, tally in votes.items()  # max: ties go to the first type or form seen
-    }
+    entity = {}
+    for key, tally in votes.items():  # max: ties go to the first type or form seen
+        forms = shown[key]
+        entity[key] = (
+            max(tally, key=tally.get) if len(tally) > 1 else next(iter(tally)),
+            _PREFERRED.get(key) or (max(forms, key=forms.get) if len(forms) > 1 else next(iter(forms))),
+        )
     if lexicon is not None:
-        addressed = {key for key, (start, _, _) in zip(keys, spans) if _HONORIFIC.search(plain, max(0, start - 6), start)}
+        addressed = None
         for key, (kind, name) in entity.items():
-            if kind == "PER" and " " not in name and name.lower() not in lexicon and key not in addressed:
-                entity[key] = ("ORG", name)
-    return [Mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
+            if kind == "PER" and " " not in name and name.lower() not in lexicon:
+                if addressed is None:
+                    addressed = {
+                        key
+                        for key, (start, _, _) in zip(keys, spans)
+                        # the honorific's last letter or its full stop, then a space, must come just before
+                        if plain[start - 2 : start] in _HONORIFIC_ENDS
+                        and _HONORIFIC.search(plain, max(0, start - 6), start)
+                    }
+                if key not in addressed:
+                    entity[key] = ("ORG", name)
+    return [_mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
 
 
+def _mention_maker():
+    """A function making a Mention, as fast as can be: a frozen dataclass's __init__ sets each field
+    through object.__setattr__; writing the slots directly does the same in half the time. Only while
+    Mention is exactly these five slots with nothing run after __init__; else its own constructor."""
+    names = ("start", "end", "text", "type", "name")
+    try:
+        if tuple(f.name for f in dataclasses.fields(Mention)) != names or hasattr(Mention, "__post_init__"):
+            return Mention
+        setters = [Mention.__dict__[name].__set__ for name in names]
+    except (TypeError, KeyError, AttributeError):
+        return Mention
+    new = object.__new__
+    set_start, set_end, set_text, set_type, set_name = setters
+
+    def make(start: int, end: int, text: str, kind: str, name: str) -> Mention:
+        mention = new(Mention)
+        set_start(mention, start)
+        set_end(mention, end)
+        set_text(mention, text)
+        set_type(mention, kind)
+        set_name(mention, name)
+        return mention
+
+    return make
+
+
+_mention = _mention_maker()
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.? \Z")
+_HONORIFIC_ENDS = frozenset(("r ", "s ", "e ", "d ", "y ", ". "))
+
+
+_SHORTER_FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _shorter_forms(surface: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The forms that may stand for ``surface`` in an article (memoised): its leading words and the
+    initials of its capitalised words; then the same with a person's final words."""
+    words = surface.split()
+    if len(words) < 2:
+        forms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    else:
+        short = {" ".join(words[:k]) for k in range(1, len(words))}
+        initials = _initials(words)
+        if len(initials) > 1:
+            short.add(initials)
+        person = short | {" ".join(words[-k:]) for k in range(1, len(words))}
+        forms = (tuple(short), tuple(person))
+    if len(_SHORTER_FORMS) > 100_000:  # bound the memory of a long-running process
+        _SHORTER_FORMS.clear()
+    _SHORTER_FORMS[surface] = forms
+    return forms
 
 
 def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
@@ -873,17 +1424,12 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
     """
     expansions: dict[str, list[str]] = {}
     for surface, kind in kinds.items():
-        words = surface.split()
-        if len(words) < 2:
-            continue
-        short = {" ".join(words[:k]) for k in range(1, len(words))}
-        if kind == "PER":
-            short.update(" ".join(words[-k:]) for k in range(1, len(words)))
-        initials = _initials(words)
-        if len(initials) > 1:
-            short.add(initials)
-        for form in short:
-            expansions.setdefault(form, []).append(surface)
+        forms = _SHORTER_FORMS.get(surface)
+        if forms is None:
+            forms = _shorter_forms(surface)
+        for form in forms[kind == "PER"]:
+            if form in kinds:  # only forms the article uses are looked up
+                expansions.setdefault(form, []).append(surface)
     full_of = {}
     for surface in kinds:
         candidates = expansions.get(surface)
