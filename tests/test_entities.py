@@ -358,3 +358,13 @@ def test_spacy_entities_are_mapped_trimmed_and_named():
         ("U.S.", "LOC", "United States"),
         ("Wang", "PER", "Alexandr Wang"),
     ]
+
+
+def test_a_ticker_suffix_is_not_a_name():
+    found = [m.text for m in find_mentions("Genentech Inc <GENE.O> is issuing a bond, said Norsk Hydro <NHY.OL>.")]
+    assert "O" not in found and "OL" not in found
+
+
+def test_a_name_written_with_a_lowercase_start_is_an_organisation():
+    found = {m.text: m.type for m in find_mentions("Other firms, including Microsoft and xAI, are stepping back.")}
+    assert found["xAI"] == "ORG"

@@ -78,7 +78,7 @@ CONNECTORS = frozenset(
 _CONNECTOR = r"(?:of the|" + "|".join(re.escape(c) for c in sorted(CONNECTORS, key=len, reverse=True)) + ")"
 # A run's first token begins on an uppercase letter, so the regex engine can skip to the next one
 # quickly; the few lowercase prefixes (xAI, iPhone) are added back in find_runs.
-_FIRST_CAPITALISED = rf"[{_UP}](?<![\d_'’\-{_UP}].)(?:\.(?:[{_UP}]\.)+|\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?)"
+_FIRST_CAPITALISED = rf"[{_UP}](?<![\d_'’\-{_UP}].)(?<!\w\..)(?:\.(?:[{_UP}]\.)+|\w*(?:(?:-|['’](?![sS]\b)|&)\w+)*\.?)"
 # Group 1: the token after the run, as _AFTER finds it (a lookahead: the next run may start there).
 _RUN = re.compile(
     rf"{_FIRST_CAPITALISED}(?:[ ](?:{_CONNECTOR}[ ])?(?:{_CAPITALISED}))*(?:(?=[ \t]*(['’][sS]\b|\w+|[^\w\s]))|)"
@@ -1360,6 +1360,9 @@ def _resolve_names(
                     }
                 if key not in addressed:
                     entity[key] = ("ORG", name)
+    for key, (kind, name) in entity.items():
+        if kind in ("PER", "LOC") and name[:1].islower():  # xAI, eBay: no person or place is written so
+            entity[key] = ("ORG", name)
     return [_mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
 
 
