@@ -805,14 +805,18 @@ def _norm_weekday_set(m: re.Match, c: Context):
 
 
 def _norm_holiday(m: re.Match, c: Context):
+    """'Christmas', 'last Thanksgiving', 'Easter 2024'; 'Easter week' is the ISO week holding Easter Sunday."""
     name = _key(m["name"])
     holiday = HOLIDAYS[name]
+    iso = _iso_week if m["week"] else _iso_date
     if m["year"]:
-        return "DATE", _iso_date(holiday(parse_year(m["year"])))
+        return "DATE", iso(holiday(parse_year(m["year"])))
     this_year = holiday(c.dct.year)
+    if m["week"]:  # a week that has begun is not in the future
+        this_year -= dt.timedelta(days=this_year.weekday())
     tense = {"last": "past", "next": "future", "this": "present"}.get(_key(m["rel"]), c.tense)
     year = _year_by_tense((this_year.month, this_year.day), (c.dct.month, c.dct.day), c.dct.year, tense)
-    return "DATE", _iso_date(holiday(year))
+    return "DATE", iso(holiday(year))
 
 
 _NORMALISERS: dict[str, Normaliser] = {}
@@ -872,7 +876,7 @@ def _with_part_of_day(date_value: str, part: str | None):
 FUZZY_VALUES = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
     "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "current": "PRESENT_REF", "then current": "PAST_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "more recently": "PAST_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "more recently": "PAST_REF",
     "the time": "PAST_REF",
     "the past": "PAST_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
@@ -952,6 +956,8 @@ def _norm_anaphoric_period(m: re.Match, c: Context):
     date the text last gave ('then' is that date itself)."""
     if m["then"]:
         return "DATE", f"{_ANAPHORA} D 0"
+    if m["day_part"]:
+        return "TIME", f"{_ANAPHORA} PART {DAY_PARTS[_key(m['day_part'])]}"
     if m["part"]:
         shift = _ANAPHORIC_SHIFT[_key(m["rel3"])]
         return "DATE", f"{_ANAPHORA} D {shift} {DAY_PARTS[_key(m['part'])]}"
@@ -987,7 +993,7 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
             elif unit == "Q" and quarter is not None:
                 year, number = quarter
                 value = _shift(dt.date(year, 3 * number - 2, 1), "Q", int(shift)) if year >= MIN_YEAR else anchor
-            elif unit == "TIME":
+            elif unit in ("TIME", "PART"):  # a clock time or part of the day: the day just named, or the DCT
                 near = len(anchor) == 10 and timex.start - anchor_end < _CLOCK_REACH and anchor_end
                 value = f"{anchor if near else _iso_date(dct)}T{shift}"
             else:

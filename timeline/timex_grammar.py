@@ -68,6 +68,18 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
+def easter(year: int) -> dt.date:
+    """Easter Sunday of a Gregorian year (the computus: the Sunday after the Paschal full moon)."""
+    golden = year % 19
+    century, rest = divmod(year, 100)
+    lag = (century - (century + 8) // 25 + 1) // 3
+    moon = (19 * golden + century - century // 4 - lag + 15) % 30
+    sunday_gap = (32 + 2 * (century % 4) + 2 * (rest // 4) - moon - rest % 4) % 7
+    correction = (golden + 11 * moon + 22 * sunday_gap) // 451
+    month, day = divmod(moon + sunday_gap - 7 * correction + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
 HOLIDAYS = {
     "christmas": lambda y: dt.date(y, 12, 25), "christmas day": lambda y: dt.date(y, 12, 25),
     "christmas eve": lambda y: dt.date(y, 12, 24), "new year's day": lambda y: dt.date(y, 1, 1),
@@ -77,6 +89,10 @@ HOLIDAYS = {
     "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
     "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
     "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "easter": easter, "easter sunday": easter, "easter day": easter,
+    "easter monday": lambda y: easter(y) + dt.timedelta(days=1),
+    "good friday": lambda y: easter(y) - dt.timedelta(days=2),
+    "palm sunday": lambda y: easter(y) - dt.timedelta(days=7),
 }
 
 # ---------------------------------------------------------------------------
@@ -233,12 +249,13 @@ NUMERIC_NOUN = (
 
 HOLIDAY = (
     r"(?-i:Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Independence\s+Day|"
-    r"Labor\s+Day|Memorial\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Election\s+Day|Boxing\s+Day)"
+    r"Labor\s+Day|Memorial\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Election\s+Day|Boxing\s+Day|"
+    r"Easter(?:\s+(?:Sunday|Day|Monday))?|Good\s+Friday|Palm\s+Sunday)"
 )
 
 FUZZY = _alternation([
     "now", "right now", "currently", "at present", "presently", "nowadays", "these days", "at the moment",
-    "recently", "lately", "formerly", "more recently", "the future", "the near future", "the near term",
+    "recently", "lately", "more recently", "the future", "the near future", "the near term",
     "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
     "someday", "coming months", "the coming months",
 ]) + r"|(?:then\s+)?current(?=\s+(?!account|assets|liabilities|ratio|affairs|yield|flows?|events)[a-z])"
@@ -282,7 +299,8 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("month_year", rf"(?:{EDGE})?(?P<month>{MONTH_NAME})(?:\s+of|,)?\s+(?P<year>{YEAR4}|{SPELLED_YEAR})"),
-    ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("holiday",
+     rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:\s+(?P<week>week)(?![\w-]))?(?:,?\s+(?P<year>{YEAR4}))?"),
     ("quarter",
      r"(?:(?P<yearrel>this|last|next)\s+year['’]s\s+|(?:the|this)\s+(?![^-\s]+-quarter))?"
      rf"(?:(?P<year>{YEAR4})\s+)?(?:(?:fiscal|calendar)[\s-]+|(?P<ago>year-(?:ago|earlier))\s+)?"
@@ -303,7 +321,11 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"
      r"|(?P<rel2>the\s+next|the\s+same)\s+(?P<unit2>day)(?![\w-])"
      rf"|(?:(?:early|late)\s+)?(?P<rel3>that|the\s+next|the\s+following|the\s+previous|the\s+same)\s+(?:same\s+)?(?P<part>{PART})(?![\w-])"
-     r"|(?:(?<=until\s)|(?<=by\s)|(?<=before\s)|(?<=till\s))(?P<then>then)(?![\w-])"),
+     r"|(?:(?<=until\s)|(?<=by\s)|(?<=before\s)|(?<=till\s))(?P<then>then)(?![\w-])"
+     # 'in the morning', 'by mid afternoon': that part of the day just spoken of
+     r"|(?:(?<=in\s)|(?<=by\s)|(?<=during\s)|(?<=until\s)|(?<=In\s)|(?<=By\s)|(?<=During\s))"
+     rf"(?:the\s+(?:(?:early|late)\s+)?(?:mid[\s-]?)?|mid[\s-]?)(?P<day_part>{PART})(?![\w-])"
+     r"(?!\s+(?:of|hours|edition|session|papers?|news|shows?)\b)"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
@@ -348,7 +370,8 @@ RULES: list[tuple[str, str]] = [
     ("short_fiscal_year", r"(?-i:FY\s?|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
     ("year",
      rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
-     rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
+     rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"
+     rf"|(?-i:[Pp]ost|[Pp]re)-(?P<year4>{YEAR4})"),  # 'post-1959 politics': the year it counts from
     ("set",
      rf"(?P<adverb>{SET_ADVERB})|(?:every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNITS})"
      rf"|(?:every|each)\s+(?P<month>{MONTH_NAME})|(?:every|each)\s+(?P<season>{SEASON})"
@@ -367,7 +390,9 @@ _MONTH_WORDS = (
     "November Nov December Dec JANUARY FEBRUARY APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
 )
 _WEEKDAY_WORDS = "Monday Tuesday Tues Wednesday Wed Thursday Thurs Thu Friday Fri Saturday Sunday"
-_HOLIDAY_WORDS = "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing"
+_HOLIDAY_WORDS = (
+    "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing Easter Good Palm"
+)
 _EDGE_WORDS = (
     "the very end beginning start middle close turn rest remainder balance first second last early latter later "
     "bulk spring summer fall autumn winter late mid earlier"
@@ -391,7 +416,7 @@ RULE_FIRST_WORDS = {
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year quarter period last",
     "year_period": "the",
-    "anaphoric_period": f"{_EDGE_WORDS} that the then",
+    "anaphoric_period": f"{_EDGE_WORDS} that the then mid",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
     "weekday_set": f"every each {_WEEKDAY_WORDS} " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
@@ -409,9 +434,9 @@ RULE_FIRST_WORDS = {
     "century": f"{_EDGE_WORDS} the DIGIT " + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " twenty",
     "decade": f"{_EDGE_WORDS} the DIGIT APOSTROPHE",
     "short_fiscal_year": "FY fiscal",
-    "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
+    "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty post pre",
     "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
-    "fuzzy": "now right currently current then at presently nowadays these recently lately formerly more the someday coming soon",
+    "fuzzy": "now right currently current then at presently nowadays these recently lately more the someday coming soon",
 }
 
 
@@ -458,7 +483,7 @@ DIGIT_START = (
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same comparable corresponding prior day days week weeks months time hours minutes year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding prior day days week weeks months time morning afternoon evening hours minutes year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)

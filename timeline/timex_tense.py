@@ -63,8 +63,8 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
 def _cue(token: str, next_token: str, previous_token: str) -> str | None:
     """The tense a word signals, given the words after and before it (lowercase)."""
     word = token.lower().replace("’", "'")
-    if word in _FUTURE_WORDS or word.endswith("'ll"):
-        return "future"
+    if (word in _FUTURE_WORDS and not (word == "next" and next_token == "to")) or word.endswith("'ll"):
+        return "future"  # "next to the embassy" is a place
     if word in _FUTURE_BEFORE_TO and next_token == "to":
         return "future"
     if previous_token in _NOT_BEFORE_PAST and word not in _PAST_MARKERS:
@@ -153,8 +153,14 @@ _FUTURE_LEAD_FOR_DAYS = re.compile(
 )
 
 
+# "since Oct. 23", "ever since Friday": a date the sentence looks back to, whatever its verb.
+_PAST_LEAD = re.compile(r"\b(?:since|ever\s+since|(?:shortly|soon|just)\s+after\s+the)\s+$", re.IGNORECASE)
+
+
 def orientation(text: str, start: int, end: int) -> str:
     """Whether a date at text[start:end] points to the past, the future or the present."""
+    if _PAST_LEAD.search(text, max(0, start - 24), start):
+        return "past"
     lead = _FUTURE_LEAD.search(text, max(0, start - 24), start)
     if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
         return "future"
@@ -163,7 +169,7 @@ def orientation(text: str, start: int, end: int) -> str:
 
 def weekday_orientation(text: str, start: int, end: int) -> str:
     """The same for a weekday: 'Friday's ruling' is past; 'until Friday' can be either."""
-    if text.startswith(("'s", "’s"), end):
+    if text.startswith(("'s", "’s"), end) or _PAST_LEAD.search(text, max(0, start - 24), start):
         return "past"
     lead = _FUTURE_LEAD_FOR_DAYS.search(text, max(0, start - 24), start)
     if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):

@@ -1,0 +1,112 @@
+"""Tests of the tagger's values: the rules added to raise value F1 on TimeML news (issue #3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from timeline.periods import period_of
+from timeline.timex import tag
+from timeline.timex_grammar import easter
+
+DCT = dt.date(2025, 6, 14)  # a Saturday
+
+
+def found(text: str, dct=DCT) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in tag(text, dct)]
+
+
+def value_of(text: str, expression: str, dct=DCT) -> tuple[str, str]:
+    for timex in tag(text, dct):
+        if timex.text == expression:
+            return timex.type, timex.value
+    raise AssertionError(f"{expression!r} not tagged in {text!r}: {found(text, dct)}")
+
+
+# ---------------------------------------------------------------------------
+# Dates without a year: "since" looks back
+
+
+@pytest.mark.parametrize(
+    "text, expression, dct, expected",
+    [
+        ("Police have been searching for him since shortly after the Oct. 23 slaying.", "Oct. 23",
+         dt.date(1999, 5, 6), "1998-10-23"),
+        ("Prices have doubled since Nov. 30.", "Nov. 30", dt.date(2025, 6, 14), "2024-11-30"),
+        ("He has been in custody since Friday.", "Friday", dt.date(2025, 6, 14), "2025-06-13"),
+        # without such a word, the nearest date
+        ("The option ends on Nov. 30.", "Nov. 30", dt.date(2025, 6, 14), "2025-11-30"),
+    ],
+)
+def test_since_looks_back(text, expression, dct, expected):
+    assert value_of(text, expression, dct) == ("DATE", expected)
+
+
+def test_next_to_is_a_place_not_the_future():
+    text = "Many people were killed in the blasts next to the U.S. embassies in Kenya and Tanzania on Friday."
+    # Friday before the DCT (a Saturday), not the coming one
+    assert value_of(text, "Friday", dt.date(1998, 8, 8)) == ("DATE", "1998-08-07")
+
+
+# ---------------------------------------------------------------------------
+# Holidays: Easter and the days that hang on it
+
+
+@pytest.mark.parametrize(
+    "year, expected",
+    [(2000, "2000-04-23"), (2013, "2013-03-31"), (2019, "2019-04-21"), (2024, "2024-03-31"), (2025, "2025-04-20"),
+     (1818, "1818-03-22"), (2038, "2038-04-25"), (1998, "1998-04-12")],
+)
+def test_easter_sunday(year, expected):
+    assert easter(year).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression, dct, expected",
+    [
+        ("Protesters prayed as Easter week began.", "Easter week", dt.date(2000, 4, 17), "2000-W16"),
+        ("He will be home for Easter.", "Easter", dt.date(2000, 4, 17), "2000-04-23"),
+        ("The shops were shut on Good Friday, 2024.", "Good Friday, 2024", DCT, "2024-03-29"),
+        ("Easter Monday 1998 saw the deal signed.", "Easter Monday 1998", DCT, "1998-04-13"),
+        ("The talks ended on Easter Sunday.", "Easter Sunday", DCT, "2025-04-20"),
+    ],
+)
+def test_easter_holidays(text, expression, dct, expected):
+    assert value_of(text, expression, dct) == ("DATE", expected)
+
+
+# ---------------------------------------------------------------------------
+# Years with a prefix, parts of the day just spoken of
+
+
+def test_post_and_pre_a_year_is_that_year():
+    assert value_of("But the post-1959 politics have split families.", "post-1959") == ("DATE", "1959")
+    assert value_of("Its pre-2008 peak was never regained.", "pre-2008") == ("DATE", "2008")
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Shares fell on Friday, Oct. 27. Dealers placed heavy orders in the morning.", "the morning",
+         ("TIME", "2022-10-27TMO")),
+        ("By mid afternoon, officials said the operation was over.", "mid afternoon", ("TIME", "2023-03-06TAF")),
+        ("In mid-afternoon trading the shares were up.", "mid-afternoon", ("TIME", "2023-03-06TAF")),
+    ],
+)
+def test_part_of_the_day_just_spoken_of(text, expression, expected):
+    assert value_of(text, expression, dt.date(2023, 3, 6)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["He read it in the morning papers.", "She hosts a show in the evening news slot.", "He was formerly a judge."]
+)
+def test_no_part_of_the_day_in_a_name(text):
+    assert found(text) == []
+
+
+def test_new_values_are_understood_by_periods():
+    for text in ("Protesters prayed as Easter week began.", "Dealers placed heavy orders in the morning.",
+                 "the post-1959 politics"):
+        for timex in tag(text, DCT):
+            assert period_of(timex.value) is not None, timex
