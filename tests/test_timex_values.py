@@ -110,3 +110,53 @@ def test_new_values_are_understood_by_periods():
                  "the post-1959 politics"):
         for timex in tag(text, DCT):
             assert period_of(timex.value) is not None, timex
+
+
+# ---------------------------------------------------------------------------
+# Ranges of years, lowercase months, parts of a named day, seasons of a relative year
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The 2012-13 season was long.", [("2012", "DATE", "2012"), ("13", "DATE", "2013")]),
+        ("The war lasted from 1939-45.", [("1939", "DATE", "1939"), ("45", "DATE", "1945")]),
+        ("The plan covers 2013–2015.", [("2013", "DATE", "2013"), ("2015", "DATE", "2015")]),
+        ("It ran in 1999-00 and stopped.", [("1999", "DATE", "1999"), ("00", "DATE", "2000")]),
+        ("Call 1800-1234 for help.", []),
+        ("Windows 2000-2003 servers failed.", []),
+        ("Output rose 2010-12% in all.", []),
+        ("The count went from 2001-1999 down.", []),
+    ],
+)
+def test_ranges_of_years(text, expected):
+    assert found(text, dt.date(2013, 3, 22)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("he was born on june 5, 1990 in a village", "june 5, 1990", "1990-06-05"),
+        ("prices rose in august 2012", "august 2012", "2012-08"),
+    ],
+)
+def test_lowercase_month_names(text, expression, expected):
+    assert value_of(text, expression, dt.date(2013, 3, 22)) == ("DATE", expected)
+
+
+@pytest.mark.parametrize("text", ["an august body of 12 men", "they may 5 times refuse", "troops march 2013 miles"])
+def test_lowercase_words_that_are_no_months(text):
+    assert found(text, dt.date(2013, 3, 22)) == []
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        # TimeBank tags the day alone in 'the night of Oct. 23'
+        ("He was shot on the night of Oct. 23.", "Oct. 23", "2012-10-23"),
+        ("It happened in the spring of last year.", "the spring of last year", "2012-SP"),
+        ("It will open in the autumn of next year.", "the autumn of next year", "2014-FA"),
+    ],
+)
+def test_night_of_a_day_and_season_of_a_relative_year(text, expression, expected):
+    assert value_of(text, expression, dt.date(2013, 3, 22)) == ("DATE", expected)

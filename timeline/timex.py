@@ -80,7 +80,12 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         start = candidate.start()
         if start < position:
             continue
-        rules = _RULES_BY_FIRST_WORD.get(_first_word_key(candidate["word"]))
+        key = _first_word_key(candidate["word"])
+        if key == "DIGIT" and (years := _year_range(text, start, anchor)):
+            found.extend(years)
+            position = years[-1].end
+            continue
+        rules = _RULES_BY_FIRST_WORD.get(key)
         match = _first_match(rules, text, start) if rules else None
         if match is None:
             continue
@@ -107,6 +112,28 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
 _IN_A_TITLE = re.compile(r"(?:Today|Tonight|Tomorrow|This(\s+)(?:Week|Morning))\b")
 # A capitalised word just before (not opening a sentence: "On Friday" is no name), or an opening quote.
 _TITLE_BEFORE = re.compile(r"(?:(?<![.!?\"“”'‘’:])\s(?!(?:A|An|The|In|On|At|By|For|And|But|Or|From|Until|Since|Of|To)\s)[A-Z][\w&.-]*|[\"“])\s?$")
+
+
+# "1939-45", "2013-2015", "the 2012-13 season": two years, tagged as a date each, as TimeML does with ranges.
+_YEAR_RANGE = re.compile(r"((?:1[6-9]|20)\d\d)[-–]((?:1[6-9]|20)\d\d|\d\d)(?![\w%$€£'’]|[-–/.,:]\d|\s*(?:percent|per\s*cent)\b)")
+
+
+def _year_range(text: str, start: int, dct: dt.date) -> list[Timex]:
+    """Both ends of a range of years starting at start, or nothing."""
+    match = _YEAR_RANGE.match(text, start)
+    if match is None or _is_part_of_a_name(text, start) or _is_part_of_a_number(text, start):
+        return []
+    first = int(match[1])
+    last = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+    if len(match[2]) == 2 and last <= first:
+        last += 100  # '1999-00'
+    context = Context(text, dct, start, match.end())
+    if not first < last <= first + 100 or not (_plausible_bare_year(first, context) or _plausible_bare_year(last, context)):
+        return []
+    return [
+        Timex(start, match.end(1), match[1], "DATE", _iso_year(first)),
+        Timex(match.start(2), match.end(), match[2], "DATE", _iso_year(last)),
+    ]
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -161,7 +188,7 @@ def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
 # A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2").
-_AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
+_AFTER = r"(?![\w%$€£]|['’](?![sS]\b|['’])|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
 _SPECIAL_FIRST = {"DIGIT": DIGIT_START + r"\d", "APOSTROPHE": r"['’]\d"}
 
 _RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
@@ -587,7 +614,15 @@ def _norm_edge_of_period(m: re.Match, c: Context):
     unit = UNIT_CODES[_key(group(m, "unit"))]
     relation = _key(m["rel"])
     offset = {"last": -1, "next": 1}.get(relation, 0)
+    season = _EDGE_SEASON.search(m["edge"] or "")
+    if season and unit == "Y":  # 'the spring of last year': that season of that year
+        year = c.dct.year + offset
+        _check_year(year)
+        return "DATE", f"{year:04d}-{_SEASON_CODES[_season_position(SEASONS[season[0].lower()])]}"
     return "DATE", _shift(c.dct, unit, offset)
+
+
+_EDGE_SEASON = re.compile(r"spring|summer|fall|autumn|winter", re.IGNORECASE)
 
 
 def _norm_quarter(m: re.Match, c: Context):

@@ -187,7 +187,9 @@ def _alternation(words) -> str:
 MONTH_NAME = (
     r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|Mar\.|Apr(?:il|\.)|May|June?\.?|July?\.?|Aug(?:ust|\.)"
     r"|Sep(?:tember|t\.|t|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.)"
-    r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
+    # lowercase only where no verb or modal shares the name ('march', 'may')
+    r"|january|february|april|june|july|august|september|october|november|december)"
 )
 # A month named alone: "May" and "March" only after a word that makes them a date.
 _MONTH_CONTEXT = "|".join(
@@ -389,6 +391,7 @@ _MONTH_WORDS = (
     "January Jan February Feb March Mar April Apr May June Jun July Jul August Aug September Sept Sep October Oct "
     "November Nov December Dec JANUARY FEBRUARY APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
 )
+_LOWER_MONTH_WORDS = "january february april june july august september october november december"
 _WEEKDAY_WORDS = "Monday Tuesday Tues Wednesday Wed Thursday Thurs Thu Friday Fri Saturday Sunday"
 _HOLIDAY_WORDS = (
     "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing Easter Good Palm"
@@ -406,11 +409,11 @@ RULE_FIRST_WORDS = {
     "iso": "DIGIT",
     "numeric": "DIGIT",
     "clock": "DIGIT around about approximately noon midnight midday",
-    "month_day": f"{_MONTH_WORDS} {_WEEKDAY_WORDS}",
+    "month_day": f"{_MONTH_WORDS} {_LOWER_MONTH_WORDS} {_WEEKDAY_WORDS}",
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "week_of": "the",
     "week_of_month": "the",
-    "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
+    "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS} {_LOWER_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
     "anaphoric_quarter": "the this last next its",
