@@ -160,3 +160,41 @@ def test_lowercase_words_that_are_no_months(text):
 )
 def test_night_of_a_day_and_season_of_a_relative_year(text, expression, expected):
     assert value_of(text, expression, dt.date(2013, 3, 22)) == ("DATE", expected)
+
+
+# ---------------------------------------------------------------------------
+# Month abbreviations without a full stop; "in two weeks" in a future sentence
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The deal was signed on Jan 5.", "Jan 5", "2013-01-05"),
+        ("Shares fell on Dec 3, 2012.", "Dec 3, 2012", "2012-12-03"),
+        ("Output peaked in Mar 2012.", "Mar 2012", "2012-03"),
+    ],
+)
+def test_abbreviated_months_without_a_stop(text, expression, expected):
+    assert value_of(text, expression, dt.date(2013, 3, 22)) == ("DATE", expected)
+
+
+def test_a_bare_abbreviation_alone_is_no_month():
+    assert found("Jan Smith and Dec Jones won.", dt.date(2013, 3, 22)) == []
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The vote will be held in two weeks.", "two weeks", ("DATE", "2013-W14")),
+        ("The stock would be redeemed in five years, subject to its debt.", "five years", ("DATE", "2018")),
+        ("He will be back in a few weeks.", "a few weeks", ("DATE", "FUTURE_REF")),
+        # a length, not a point
+        ("The company will post its first profit in five years.", "five years", ("DURATION", "P5Y")),
+        ("It will be the biggest rise in two years.", "two years", ("DURATION", "P2Y")),
+        ("The court will rule within 30 days.", "30 days", ("DURATION", "P30D")),
+        ("Prices fell 5% in three days.", "three days", ("DURATION", "P3D")),
+        ("The talks will resume in the next two weeks.", "the next two weeks", ("DURATION", "P2W")),
+    ],
+)
+def test_in_an_amount_of_time_ahead_is_a_point(text, expression, expected):
+    assert value_of(text, expression, dt.date(2013, 3, 22)) == expected

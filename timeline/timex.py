@@ -770,6 +770,10 @@ def _norm_duration(m: re.Match, c: Context):
     if not direction:
         if number_text in ("a", "an") and _AFTER_AN_AMOUNT.search(c.text, max(0, c.start - 40), c.start):
             return "SET", _duration_value(1, unit)  # "$1.76 a year", "700 seats a week"
+        if _is_point_ahead(m, unit, amount, c):
+            if amount is None:
+                return "DATE", "FUTURE_REF"  # "will be back in a few weeks"
+            return "DATE", _shift(c.dct, unit, int(amount))  # "will be redeemed in five years"
         return "DURATION", _duration_value(amount, unit)
     if amount is None:
         if direction in ("ago", "earlier", "back"):
@@ -784,6 +788,26 @@ def _norm_duration(m: re.Match, c: Context):
     if unit in ("DE", "CE"):
         return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
     return "DATE", _shift(c.dct, unit, sign * whole)
+
+
+# "in two weeks" in a future sentence is a point two weeks ahead; after "the first time",
+# "the biggest rise"... it is the length looked back over ("the first rise in 12 years").
+_IN_BEFORE = re.compile(r"((?:[\w'’-]+\s+){0,4})\bin\s+$", re.IGNORECASE)
+_LENGTH_BEFORE_IN = re.compile(
+    r"\b(?:time|times|first|once|only|ever|since|most|least|(?!(?:inter|re|te|pro|ar|sugg|inv|requ|har|gu|cont|for)est\b)\w{2,}est)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_point_ahead(m: re.Match, unit: str, amount: float | None, c: Context) -> bool:
+    if unit not in ("D", "W", "M", "Q", "Y", "DE") or m.group(0)[:4].lower() == "the ":
+        return False
+    if amount is not None and amount != int(amount):
+        return False
+    before = _IN_BEFORE.search(c.text, max(0, c.start - 60), c.start)
+    if before is None or _LENGTH_BEFORE_IN.search(before[1]):
+        return False
+    return c.tense == "future"
 
 
 def _is_fraction(number_text: str, matched: str, c: Context) -> bool:

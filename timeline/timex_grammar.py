@@ -185,8 +185,8 @@ def _alternation(words) -> str:
 
 
 MONTH_NAME = (
-    r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|Mar\.|Apr(?:il|\.)|May|June?\.?|July?\.?|Aug(?:ust|\.)"
-    r"|Sep(?:tember|t\.|t|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.)"
+    r"(?-i:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.?|Apr(?:il|\.)?|May|June?\.?|July?\.?|Aug(?:ust|\.)?"
+    r"|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?"
     r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
     # lowercase only where no verb or modal shares the name ('march', 'may')
     r"|january|february|april|june|july|august|september|october|november|december)"
