@@ -198,3 +198,15 @@ def test_a_bare_abbreviation_alone_is_no_month():
 )
 def test_in_an_amount_of_time_ahead_is_a_point(text, expression, expected):
     assert value_of(text, expression, dt.date(2013, 3, 22)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("They emerged from their third day-long meeting.", "day-long", "P1D"),
+        ("The decade-long war ended.", "decade-long", "P10Y"),
+        ("a year-long inquiry", "a year-long", "P1Y"),
+    ],
+)
+def test_unit_long_is_a_duration_of_one_unit(text, expression, expected):
+    assert value_of(text, expression) == ("DURATION", expected)

@@ -826,7 +826,9 @@ _AFTER_AN_AMOUNT = re.compile(
 
 
 def _norm_vague_period(m: re.Match, c: Context):
-    """'recent years', 'the coming weeks', 'months ago', 'for years'."""
+    """'recent years', 'the coming weeks', 'months ago', 'for years'; 'a day-long meeting' lasts a day."""
+    if m["single"]:
+        return "DURATION", _duration_value(1, UNIT_CODES[_key(m["single"])])
     unit_word = _key(group(m, "unit"))
     if unit_word.endswith("-long") or unit_word.endswith("-old"):
         unit_word = unit_word.rsplit("-", 1)[0]

@@ -349,6 +349,7 @@ RULES: list[tuple[str, str]] = [
      rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
      rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries|days|hours)"
      r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
+     r"|(?P<single>hour|day|week|month|year|decade|century)-long"
      rf"|(?<=the\s)(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
      rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
@@ -429,7 +430,10 @@ RULE_FIRST_WORDS = {
         "barely upwards the another additional past last next first final previous coming following "
         f"latest remaining ensuing preceding initial subsequent entire full whole {_NUMBER_WORDS}"
     ),
-    "vague_period": "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades centuries",
+    "vague_period": (
+        "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades "
+        "centuries hour day week month year decade century"
+    ),
     "edge_of_period": f"{_EDGE_WORDS} year month quarter",
     "season": f"{_EDGE_WORDS} this last next the current prior coming spring summer autumn winter fall",
     "relative_period": "this last next the current prior coming",
