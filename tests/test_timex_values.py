@@ -210,3 +210,15 @@ def test_in_an_amount_of_time_ahead_is_a_point(text, expression, expected):
 )
 def test_unit_long_is_a_duration_of_one_unit(text, expression, expected):
     assert value_of(text, expression) == ("DURATION", expected)
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Over the years many more patients died.", "the years", ("DURATION", "PXY")),
+        ("Over the decades, the town grew.", "the decades", ("DURATION", "PXDE")),
+        ("It will raise the money at a later date.", "a later date", ("DATE", "FUTURE_REF")),
+    ],
+)
+def test_vague_spans_of_time(text, expression, expected):
+    assert value_of(text, expression) == expected

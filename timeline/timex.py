@@ -944,6 +944,7 @@ FUZZY_VALUES = {
     "the short term": "FUTURE_REF", "the long term": "FUTURE_REF", "the longer term": "FUTURE_REF",
     "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF", "someday": "FUTURE_REF",
     "soon": "FUTURE_REF", "coming months": "FUTURE_REF", "the coming months": "FUTURE_REF",
+    "a later date": "FUTURE_REF", "a future date": "FUTURE_REF",
 }
 
 SET_ADVERBS = {

@@ -259,7 +259,7 @@ FUZZY = _alternation([
     "now", "right now", "currently", "at present", "presently", "nowadays", "these days", "at the moment",
     "recently", "lately", "more recently", "the future", "the near future", "the near term",
     "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
-    "someday", "coming months", "the coming months",
+    "someday", "coming months", "the coming months", "a later date", "a future date",
 ]) + r"|(?:then\s+)?current(?=\s+(?!account|assets|liabilities|ratio|affairs|yield|flows?|events)[a-z])"
 # "at the time" (not "at the time of..."): back then.
 FUZZY += r"|(?<=at\s)the\s+time(?!\s+(?:of|when|to|for)\b)"
@@ -350,6 +350,7 @@ RULES: list[tuple[str, str]] = [
      rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries|days|hours)"
      r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
      r"|(?P<single>hour|day|week|month|year|decade|century)-long"
+     r"|(?:(?<=over\s)|(?<=through\s)|(?<=throughout\s)|(?<=Over\s))the\s+(?P<unit7>years|decades|centuries)(?![\w-])"
      rf"|(?<=the\s)(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
      rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
@@ -443,7 +444,7 @@ RULE_FIRST_WORDS = {
     "short_fiscal_year": "FY fiscal",
     "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty post pre",
     "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
-    "fuzzy": "now right currently current then at presently nowadays these recently lately more the someday coming soon",
+    "fuzzy": "now right currently current then at presently nowadays these recently lately more the someday coming soon a",
 }
 
 
@@ -490,7 +491,7 @@ DIGIT_START = (
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same comparable corresponding prior day days week weeks months time morning afternoon evening hours minutes year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding prior day days week weeks months decades centuries time morning afternoon evening hours minutes year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)
@@ -499,7 +500,7 @@ _THE_FOLLOWERS = (
 _A_FOLLOWERS = (
     "few couple dozen half single hundred number pair full straight consecutive calendar business trading working "
     "year month week day decade century hour "
-    "minute quarter second long short"
+    "minute quarter second long short later future"
 )
 FOLLOWERS = {
     "the": _THE_FOLLOWERS,
