@@ -222,3 +222,21 @@ def test_unit_long_is_a_duration_of_one_unit(text, expression, expected):
 )
 def test_vague_spans_of_time(text, expression, expected):
     assert value_of(text, expression) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("Elections are held on the first Tuesday in November, 2024.", "the first Tuesday in November, 2024",
+         "2024-11-05"),
+        ("The fair opens on the last Friday of June 2024.", "the last Friday of June 2024", "2024-06-28"),
+        ("The board will meet the second Tuesday of March.", "the second Tuesday of March", "2026-03-10"),
+    ],
+)
+def test_nth_weekday_of_a_month(text, expression, expected):
+    assert value_of(text, expression) == ("DATE", expected)
+
+
+@pytest.mark.parametrize("text", ["She skied at the winter Olympics.", "They drove to the summer Palace."])
+def test_a_season_before_a_name_is_no_date(text):
+    assert found(text) == []

@@ -27,6 +27,7 @@ from timeline.timex_grammar import (
     RULE_FIRST_WORDS,
     HOLIDAYS,
     month_number,
+    nth_weekday,
     ORDINALS,
     RULES,
     SEASONS,
@@ -412,6 +413,15 @@ def _norm_week_of(m: re.Match, c: Context):
     return "DATE", _iso_week(dt.date.fromisoformat(value))
 
 
+def _norm_nth_weekday(m: re.Match, c: Context):
+    """'the first Monday in October', 'the last Friday of June 2024'."""
+    month = month_number(m["month"])
+    year = parse_year(m["year"]) if m["year"] else _year_of_month(month, c)
+    ordinal = _key(m["ordinal"])
+    n = -1 if ordinal in ("last", "final") else ORDINALS[ordinal]
+    return "DATE", _iso_date(nth_weekday(year, month, WEEKDAYS[_key(m["weekday"])], n))
+
+
 def _norm_week_of_month(m: re.Match, c: Context):
     """'the first week of June': the ISO week holding the middle of the month's first seven days
     ('the first week of 2025': of the year's)."""
@@ -602,8 +612,8 @@ def _norm_season(m: re.Match, c: Context):
     relation = _key(m["rel"])
     if not (relation or m["edge"]) and not _SEASON_CUE.search(c.text, max(0, c.start - 12), c.start):
         return None
-    if m["season"][0].isupper() and re.match(r"\s+[A-Z]", c.text[c.end:c.end + 2]):
-        return None  # a name: "Spring Street", "Summer Palace"
+    if re.match(r"\s+[A-Z][a-z]", c.text[c.end:c.end + 3]) and (m["season"][0].isupper() or not m["year"]):
+        return None  # a name: "Spring Street", "Summer Palace", "the winter Olympics"
     if word == "fall" and relation in ("", "the") and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
         return None
     return _season_relative(season, "" if relation == "the" else relation, c)

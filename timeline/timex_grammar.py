@@ -59,7 +59,7 @@ DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixti
 VAGUE_AMOUNTS = {"a few", "few", "several", "many", "some", "a number of", "numerous", "countless", "dozens of", "hundreds of"}
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     """The n-th weekday (0=Monday) of a month; n=-1 is the last one."""
     if n > 0:
         first = dt.date(year, month, 1)
@@ -86,9 +86,9 @@ HOLIDAYS = {
     "new year's eve": lambda y: dt.date(y, 12, 31), "independence day": lambda y: dt.date(y, 7, 4),
     "halloween": lambda y: dt.date(y, 10, 31), "valentine's day": lambda y: dt.date(y, 2, 14),
     "veterans day": lambda y: dt.date(y, 11, 11), "boxing day": lambda y: dt.date(y, 12, 26),
-    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
-    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
-    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "thanksgiving": lambda y: nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: nth_weekday(y, 9, 0, 1), "memorial day": lambda y: nth_weekday(y, 5, 0, -1),
+    "election day": lambda y: nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
     "easter": easter, "easter sunday": easter, "easter day": easter,
     "easter monday": lambda y: easter(y) + dt.timedelta(days=1),
     "good friday": lambda y: easter(y) - dt.timedelta(days=2),
@@ -294,6 +294,9 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("nth_weekday",
+     rf"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+(?P<weekday>{WEEKDAY})\s+(?:in|of)\s+"
+     rf"(?P<month>{MONTH_ALONE}|{MONTH_NAME}(?=,?\s+{YEAR4}))(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of_month",
      r"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+week\s+of\s+"
      rf"(?:(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?|(?P<whole_year>{YEAR4}))"),
@@ -415,6 +418,7 @@ RULE_FIRST_WORDS = {
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "week_of": "the",
     "week_of_month": "the",
+    "nth_weekday": "the",
     "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS} {_LOWER_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
