@@ -240,3 +240,20 @@ def test_nth_weekday_of_a_month(text, expression, expected):
 @pytest.mark.parametrize("text", ["She skied at the winter Olympics.", "They drove to the summer Palace."])
 def test_a_season_before_a_name_is_no_date(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The day before last Tuesday's court hearing, he went home.", "The day before last Tuesday", "2000-02-21"),
+        ("He left the day after Christmas.", "the day after Christmas", "1999-12-26"),
+        ("It ended on the day after Oct. 5, 2012.", "the day after Oct. 5, 2012", "2012-10-06"),
+    ],
+)
+def test_the_day_before_or_after_a_date(text, expression, expected):
+    assert value_of(text, expression, dt.date(2000, 2, 24)) == ("DATE", expected)
+
+
+def test_the_day_before_never_overlaps_a_duration():
+    spans = [(t.start, t.end) for t in tag("It took a day before March 3 to agree.", dt.date(2000, 2, 24))]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))

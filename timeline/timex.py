@@ -102,6 +102,13 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         ):
             position = end
             continue  # "VOA Today", ABC's "This Week": the name of a programme
+        if _DAY_VALUE.match(value) and (before := _DAY_BEFORE_OR_AFTER.search(text, max(position, start - 24), start)):
+            shift = -1 if before[1].lower() == "before" else 1
+            try:
+                value = _iso_date(dt.date.fromisoformat(value) + dt.timedelta(days=shift))
+                start = before.start()  # 'the day before last Tuesday': the Monday
+            except (OverflowError, ValueError):
+                pass
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
         if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
@@ -138,6 +145,7 @@ def _year_range(text: str, start: int, dct: dt.date) -> list[Timex]:
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_DAY_BEFORE_OR_AFTER = re.compile(r"(?<![\w-])(?:[Tt]he\s+)?day\s+(before|after)\s+$")
 # After a day: the other end of a range, in the same month ("June 3-5", "April 24 and 25") or in
 # another ("June 30-July 2"), tagged as a date of its own as TimeML does.
 _RANGE_TAIL = re.compile(
