@@ -257,3 +257,17 @@ def test_the_day_before_or_after_a_date(text, expression, expected):
 def test_the_day_before_never_overlaps_a_duration():
     spans = [(t.start, t.end) for t in tag("It took a day before March 3 to agree.", dt.date(2000, 2, 24))]
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Flights leave Bombay on Monday and Tuesday nights.",
+         [("Monday", "SET", "XXXX-WXX-1TNI"), ("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
+        ("The market opens every Monday and Thursday.",
+         [("every Monday", "SET", "XXXX-WXX-1"), ("Thursday", "SET", "XXXX-WXX-4")]),
+        ("He met them Monday and Tuesday.", [("Monday", "DATE", "1998-02-09"), ("Tuesday", "DATE", "1998-02-10")]),
+    ],
+)
+def test_weekdays_joined_to_a_recurring_weekday_recur(text, expected):
+    assert found(text, dt.date(1998, 2, 13)) == expected

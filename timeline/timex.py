@@ -113,7 +113,26 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         position = end
         if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
             position = _range_end(text, found, anchor)
-    return _resolve_anaphora(_resolve_year_ago(found, text), anchor)
+    return _resolve_anaphora(_resolve_year_ago(_coordinated_sets(found, text), text), anchor)
+
+
+_WEEKDAY_SET = re.compile(r"^XXXX-WXX-\d(T\w+)?$")
+_BARE_WEEKDAY = re.compile(r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$")
+_AND_BETWEEN = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s*$")
+
+
+def _coordinated_sets(found: list[Timex], text: str) -> list[Timex]:
+    """'on Monday and Tuesday nights', 'every Monday and Thursday': both weekdays recur."""
+    for index in range(len(found) - 1):
+        first, second = found[index], found[index + 1]
+        if not _AND_BETWEEN.fullmatch(text, first.end, second.start):
+            continue
+        if (recurring := _WEEKDAY_SET.match(second.value)) and _BARE_WEEKDAY.match(first.text):
+            part = recurring[1] or ""
+            found[index] = Timex(first.start, first.end, first.text, "SET", f"XXXX-WXX-{WEEKDAYS[first.text.lower()] + 1}{part}")
+        elif _WEEKDAY_SET.match(first.value) and _BARE_WEEKDAY.match(second.text):
+            found[index + 1] = Timex(second.start, second.end, second.text, "SET", f"XXXX-WXX-{WEEKDAYS[second.text.lower()] + 1}")
+    return found
 
 
 # Words that are lowercase in running text but capitalised in names of papers and programmes.
