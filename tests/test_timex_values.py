@@ -272,3 +272,9 @@ def test_the_day_before_never_overlaps_a_duration():
 )
 def test_weekdays_joined_to_a_recurring_weekday_recur(text, expected):
     assert found(text, dt.date(1998, 2, 13)) == expected
+
+
+@pytest.mark.parametrize("verb", ["fought", "caught", "heard", "drove", "upheld", "sought"])
+def test_irregular_past_verbs_look_back(verb):
+    # DCT a Saturday in June: "in August" in a past sentence is last August
+    assert value_of(f"The court {verb} the case in August.", "August") == ("DATE", "2024-08")

@@ -35,7 +35,9 @@ _PAST_WORDS = frozenset("""
 was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
 ran saw won wrote held led gave got brought thought found kept knew meant sent struck stood understood withdrew
 drew broke chose flew fled forgot hid laid overtook sank shot slid spoke stole swore threw woke wore ago earlier
-previously yesterday last wasn't weren't hadn't didn't
+previously yesterday last wasn't weren't hadn't didn't built caught dealt drove ate fought felt froze heard hung
+lent rode rang sat sought shook slept spun stuck swept swam taught tore wept arose awoke bled clung crept dug drank
+fed flung forbade foresaw leapt mistook overcame oversaw sang sprang strove swung undertook upheld withheld
 """.split())
 _FUTURE_WORDS = frozenset("""
 will won't shall 'll would wouldn't gonna next upcoming tomorrow must should scheduled
