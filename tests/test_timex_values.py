@@ -278,3 +278,15 @@ def test_weekdays_joined_to_a_recurring_weekday_recur(text, expected):
 def test_irregular_past_verbs_look_back(verb):
     # DCT a Saturday in June: "in August" in a past sentence is last August
     assert value_of(f"The court {verb} the case in August.", "August") == ("DATE", "2024-08")
+
+
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("The vote will be held in two weeks' time.", "two weeks", ("DATE", "2013-W14")),
+        ("He gave three months' notice.", "three months", ("DURATION", "P3M")),
+        ("''I am talking about three days'' more or less, he said.", "about three days", ("DURATION", "P3D")),
+    ],
+)
+def test_a_plural_possessive_or_closing_quote_ends_an_expression(text, expression, expected):
+    assert value_of(text, expression, dt.date(2013, 3, 22)) == expected

@@ -215,8 +215,9 @@ def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
 # earlier rules win; the winning match goes to the normaliser as it is.
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
-# A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2").
-_AFTER = r"(?![\w%$€£]|['’](?![sS]\b|['’])|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
+# A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2"); a quote
+# only to a possessive ("Friday's", "two weeks' time") or the end of a quotation ('... Friday'').
+_AFTER = r"(?![\w%$€£]|['’](?![sS]\b|['’])(?<![sS]['’])|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
 _SPECIAL_FIRST = {"DIGIT": DIGIT_START + r"\d", "APOSTROPHE": r"['’]\d"}
 
 _RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
