@@ -82,7 +82,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         if start < position:
             continue
         key = _first_word_key(candidate["word"])
-        if key == "DIGIT" and (years := _year_range(text, start, anchor)):
+        if key == "DIGIT" and text[start + 4:start + 5] in ("-", "–") and (years := _year_range(text, start, anchor)):
             found.extend(years)
             position = years[-1].end
             continue
@@ -102,7 +102,8 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         ):
             position = end
             continue  # "VOA Today", ABC's "This Week": the name of a programme
-        if _DAY_VALUE.match(value) and (before := _DAY_BEFORE_OR_AFTER.search(text, max(position, start - 24), start)):
+        is_day = _DAY_VALUE.match(value) is not None
+        if is_day and (before := _DAY_BEFORE_OR_AFTER.search(text, max(position, start - 24), start)):
             shift = -1 if before[1].lower() == "before" else 1
             try:
                 value = _iso_date(dt.date.fromisoformat(value) + dt.timedelta(days=shift))
@@ -111,7 +112,7 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
                 pass
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
-        if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
+        if is_day and _ENDS_WITH_DAY.search(text, start, end):
             position = _range_end(text, found, anchor)
     return _resolve_anaphora(_resolve_year_ago(_coordinated_sets(found, text), text), anchor)
 
@@ -125,7 +126,7 @@ def _coordinated_sets(found: list[Timex], text: str) -> list[Timex]:
     """'on Monday and Tuesday nights', 'every Monday and Thursday': both weekdays recur."""
     for index in range(len(found) - 1):
         first, second = found[index], found[index + 1]
-        if not _AND_BETWEEN.fullmatch(text, first.end, second.start):
+        if "SET" not in (first.type, second.type) or not _AND_BETWEEN.fullmatch(text, first.end, second.start):
             continue
         if (recurring := _WEEKDAY_SET.match(second.value)) and _BARE_WEEKDAY.match(first.text):
             part = recurring[1] or ""
