@@ -290,3 +290,9 @@ def test_irregular_past_verbs_look_back(verb):
 )
 def test_a_plural_possessive_or_closing_quote_ends_an_expression(text, expression, expected):
     assert value_of(text, expression, dt.date(2013, 3, 22)) == expected
+
+
+def test_a_date_opening_a_long_sentence_takes_the_main_verb_however_far():
+    text = ("In January, a week after the 25th anniversary of the Roe vs. Wade Supreme Court decision, "
+            "a clinic bombing in Birmingham, Ala., killed a security guard.")
+    assert value_of(text, "January", dt.date(1998, 10, 25)) == ("DATE", "1998-01")

@@ -95,13 +95,15 @@ def sentence_tense(text: str, start: int, end: int) -> str:
 
     Distance is counted in words; a cue before the expression wins a tie.
     """
-    left, right = sentence_span(text, start, end)
-    left, right = max(left, start - _CUE_REACH), min(right, end + _CUE_REACH)
+    sentence_left, sentence_right = sentence_span(text, start, end)
+    left, right = max(sentence_left, start - _CUE_REACH), min(sentence_right, end + _CUE_REACH)
     before = _TOKEN.findall(text, left, start)
     back_cue, back_distance = _first_cue_backwards(before)
     # An expression opening its sentence ("In September, it announced...") is followed by the
-    # main clause, whose reporting verb is the event's own.
+    # main clause, whose reporting verb is the event's own, however long the phrases between.
     opens_sentence = len([word for word in before if word != ","]) <= 1
+    if opens_sentence:
+        right = sentence_right
     ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right), opens_sentence=opens_sentence)
     if back_cue and (not ahead_cue or back_distance <= ahead_distance):
         return back_cue
