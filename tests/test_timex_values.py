@@ -296,3 +296,10 @@ def test_a_date_opening_a_long_sentence_takes_the_main_verb_however_far():
     text = ("In January, a week after the 25th anniversary of the Roe vs. Wade Supreme Court decision, "
             "a clinic bombing in Birmingham, Ala., killed a security guard.")
     assert value_of(text, "January", dt.date(1998, 10, 25)) == ("DATE", "1998-01")
+
+
+def test_this_year_through_a_month_runs_up_to_now():
+    text = "The fund's sales changed little this year through August."
+    assert value_of(text, "August", dt.date(1989, 10, 27)) == ("DATE", "1989-08")
+    # without it, 'through' still looks ahead
+    assert value_of("The offer runs through August.", "August", dt.date(1989, 10, 27)) == ("DATE", "1990-08")

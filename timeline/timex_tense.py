@@ -161,9 +161,13 @@ _FUTURE_LEAD_FOR_DAYS = re.compile(
 _PAST_LEAD = re.compile(r"\b(?:since|ever\s+since|(?:shortly|soon|just)\s+after\s+the)\s+$", re.IGNORECASE)
 
 
+# "up 2% this year through August", "so far this year until June": a period running up to now.
+_UP_TO_NOW_LEAD = re.compile(r"\b(?:this\s+year|so\s+far|year\s+to\s+date)\s+(?:through|until|till|to)\s+$", re.IGNORECASE)
+
+
 def orientation(text: str, start: int, end: int) -> str:
     """Whether a date at text[start:end] points to the past, the future or the present."""
-    if _PAST_LEAD.search(text, max(0, start - 24), start):
+    if _PAST_LEAD.search(text, max(0, start - 24), start) or _UP_TO_NOW_LEAD.search(text, max(0, start - 32), start):
         return "past"
     lead = _FUTURE_LEAD.search(text, max(0, start - 24), start)
     if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
