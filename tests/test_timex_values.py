@@ -303,3 +303,16 @@ def test_this_year_through_a_month_runs_up_to_now():
     assert value_of(text, "August", dt.date(1989, 10, 27)) == ("DATE", "1989-08")
     # without it, 'through' still looks ahead
     assert value_of("The offer runs through August.", "August", dt.date(1989, 10, 27)) == ("DATE", "1990-08")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The offer was extended to Nov. 16. It had been due to expire Friday.", "1989-10-27"),
+        ("The offer previously had been scheduled to expire Friday.", "1989-10-27"),
+        ("The offer is due to expire Friday.", "1989-11-03"),
+        ("Protesters were planning to drive around the airport on Friday.", "1989-11-03"),
+    ],
+)
+def test_a_plan_made_in_the_past_points_to_a_past_day(text, expected):
+    assert value_of(text, "Friday", dt.date(1989, 10, 30)) == ("DATE", expected)

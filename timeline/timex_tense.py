@@ -47,6 +47,7 @@ _FUTURE_BEFORE_TO = frozenset("""
 going plan plans planning planned intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
+_PAST_PLANS = frozenset("expected due set scheduled projected supposed".split())
 # Words ending in -ed that are not past verbs.
 _NOT_PAST = frozenset("""
 need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
@@ -65,6 +66,8 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
 def _cue(token: str, next_token: str, previous_token: str) -> str | None:
     """The tense a word signals, given the words after and before it (lowercase)."""
     word = token.lower().replace("’", "'")
+    if word in _PAST_PLANS and next_token == "to" and previous_token in ("was", "were", "been"):
+        return "past"  # "was expected to", "had been due to": a plan made in the past, for a time now past
     if (word in _FUTURE_WORDS and not (word == "next" and next_token == "to")) or word.endswith("'ll"):
         return "future"  # "next to the embassy" is a place
     if word in _FUTURE_BEFORE_TO and next_token == "to":
