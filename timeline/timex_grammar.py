@@ -294,9 +294,10 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
-    ("nth_weekday",
-     rf"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+(?P<weekday>{WEEKDAY})\s+(?:in|of)\s+"
-     rf"(?P<month>{MONTH_ALONE}|{MONTH_NAME}(?=,?\s+{YEAR4}))(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("nth_weekday", (
+        rf"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+(?P<weekday>{WEEKDAY})\s+(?:in|of)\s+"
+        rf"(?P<month>{MONTH_ALONE}|{MONTH_NAME}(?=,?\s+{YEAR4}))(?:,?\s+(?P<year>{YEAR4}))?"
+    )),
     ("week_of_month",
      r"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+week\s+of\s+"
      rf"(?:(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?|(?P<whole_year>{YEAR4}))"),

@@ -47,7 +47,7 @@ _FUTURE_BEFORE_TO = frozenset("""
 going plan plans planning planned intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
-_PAST_PLANS = frozenset("expected due set scheduled projected supposed".split())
+_PAST_PLANS = frozenset({"expected", "due", "set", "scheduled", "projected", "supposed"})
 # Words ending in -ed that are not past verbs.
 _NOT_PAST = frozenset("""
 need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
