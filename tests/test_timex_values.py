@@ -316,3 +316,20 @@ def test_this_year_through_a_month_runs_up_to_now():
 )
 def test_a_plan_made_in_the_past_points_to_a_past_day(text, expected):
     assert value_of(text, "Friday", dt.date(1989, 10, 30)) == ("DATE", expected)
+
+
+@pytest.mark.parametrize(
+    "text, expression",
+    [
+        ("It lasted more than two years.", "more than two years"),
+        ("Troops may stay up to 180 days.", "up to 180 days"),
+        ("It takes no more than three weeks.", "no more than three weeks"),
+        ("It took less than a decade.", "less than a decade"),
+        ("It took fewer than 10 days.", "fewer than 10 days"),
+        ("More recently, he quit.", "More recently"),
+        ("He was shot on Oct. 23. That same day, police came.", "That same day"),
+        ("Sales rose in its latest quarter.", "its latest quarter"),
+    ],
+)
+def test_guarded_function_words_still_start_expressions(text, expression):
+    assert any(t.text == expression for t in tag(text, DCT)), found(text)

@@ -492,7 +492,8 @@ DIGIT_START = (
 )
 
 # Frequent function words start an expression only before certain words; the
-# tagger checks the next word too before trying any rule at them.
+# tagger checks the next word too before trying any rule at them. Each list holds
+# every word that can follow the key in a rule that starts with it.
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
@@ -512,4 +513,11 @@ FOLLOWERS = {
     "a": _A_FOLLOWERS,
     "an": "hour additional extra",
     "at": "least most present the noon midnight midday about around",
+    "that": "same day month year quarter morning afternoon evening night",
+    "its": "latest fiscal quarter",
+    "more": "than recently",
+    "up": "to",
+    "no": "more less",
+    "less": "than",
+    "fewer": "than",
 }
