@@ -329,6 +329,15 @@ def test_a_plan_made_in_the_past_points_to_a_past_day(text, expected):
         ("More recently, he quit.", "More recently"),
         ("He was shot on Oct. 23. That same day, police came.", "That same day"),
         ("Sales rose in its latest quarter.", "its latest quarter"),
+        ("It lasted about two years.", "about two years"),
+        ("It took nearly a decade.", "nearly a decade"),
+        ("They met at around noon.", "around noon"),
+        ("It ended in just a few minutes.", "just a few minutes"),
+        ("He stayed only three days.", "only three days"),
+        ("It ran over 10 years.", "over 10 years"),
+        ("It took under two hours.", "under two hours"),
+        ("He served barely a week.", "barely a week"),
+        ("He worked there for almost the entire year.", "the entire year"),
     ],
 )
 def test_guarded_function_words_still_start_expressions(text, expression):

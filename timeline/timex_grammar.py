@@ -520,4 +520,9 @@ FOLLOWERS = {
     "no": "more less",
     "less": "than",
     "fewer": "than",
-}
+} | dict.fromkeys(
+    # a quantifier before an amount of time ('about two years', 'nearly a decade', 'around noon')
+    ["about", "around", "approximately", "nearly", "almost", "roughly", "just", "only", "barely", "over", "under"],
+    f"{_NUMBER_WORDS} noon midnight midday another additional past last next first final previous coming following "
+    "latest remaining ensuing preceding initial subsequent entire full whole the",
+)
