@@ -27,6 +27,7 @@ from timeline.timex_grammar import (
     RULE_FIRST_WORDS,
     HOLIDAYS,
     month_number,
+    nth_weekday,
     ORDINALS,
     RULES,
     SEASONS,
@@ -80,7 +81,12 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         start = candidate.start()
         if start < position:
             continue
-        rules = _RULES_BY_FIRST_WORD.get(_first_word_key(candidate["word"]))
+        key = _first_word_key(candidate["word"])
+        if key == "DIGIT" and text[start + 4:start + 5] in ("-", "–") and (years := _year_range(text, start, anchor)):
+            found.extend(years)
+            position = years[-1].end
+            continue
+        rules = _RULES_BY_FIRST_WORD.get(key)
         match = _first_match(rules, text, start) if rules else None
         if match is None:
             continue
@@ -96,11 +102,38 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         ):
             position = end
             continue  # "VOA Today", ABC's "This Week": the name of a programme
+        is_day = _DAY_VALUE.match(value) is not None
+        if is_day and (before := _DAY_BEFORE_OR_AFTER.search(text, max(position, start - 24), start)):
+            shift = -1 if before[1].lower() == "before" else 1
+            try:
+                value = _iso_date(dt.date.fromisoformat(value) + dt.timedelta(days=shift))
+                start = before.start()  # 'the day before last Tuesday': the Monday
+            except (OverflowError, ValueError):
+                pass
         found.append(Timex(start, end, text[start:end], timex_type, value))
         position = end
-        if _DAY_VALUE.match(value) and _ENDS_WITH_DAY.search(text, start, end):
+        if is_day and _ENDS_WITH_DAY.search(text, start, end):
             position = _range_end(text, found, anchor)
-    return _resolve_anaphora(_resolve_year_ago(found, text), anchor)
+    return _resolve_anaphora(_resolve_year_ago(_coordinated_sets(found, text), text), anchor)
+
+
+_WEEKDAY_SET = re.compile(r"^XXXX-WXX-\d(T\w+)?$")
+_BARE_WEEKDAY = re.compile(r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$")
+_AND_BETWEEN = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s*$")
+
+
+def _coordinated_sets(found: list[Timex], text: str) -> list[Timex]:
+    """'on Monday and Tuesday nights', 'every Monday and Thursday': both weekdays recur."""
+    for index in range(len(found) - 1):
+        first, second = found[index], found[index + 1]
+        if "SET" not in (first.type, second.type) or not _AND_BETWEEN.fullmatch(text, first.end, second.start):
+            continue
+        if (recurring := _WEEKDAY_SET.match(second.value)) and _BARE_WEEKDAY.match(first.text):
+            part = recurring[1] or ""
+            found[index] = Timex(first.start, first.end, first.text, "SET", f"XXXX-WXX-{WEEKDAYS[first.text.lower()] + 1}{part}")
+        elif _WEEKDAY_SET.match(first.value) and _BARE_WEEKDAY.match(second.text):
+            found[index + 1] = Timex(second.start, second.end, second.text, "SET", f"XXXX-WXX-{WEEKDAYS[second.text.lower()] + 1}")
+    return found
 
 
 # Words that are lowercase in running text but capitalised in names of papers and programmes.
@@ -109,7 +142,30 @@ _IN_A_TITLE = re.compile(r"(?:Today|Tonight|Tomorrow|This(\s+)(?:Week|Morning))\
 _TITLE_BEFORE = re.compile(r"(?:(?<![.!?\"“”'‘’:])\s(?!(?:A|An|The|In|On|At|By|For|And|But|Or|From|Until|Since|Of|To)\s)[A-Z][\w&.-]*|[\"“])\s?$")
 
 
+# "1939-45", "2013-2015", "the 2012-13 season": two years, tagged as a date each, as TimeML does with ranges.
+_YEAR_RANGE = re.compile(r"((?:1[6-9]|20)\d\d)[-–]((?:1[6-9]|20)\d\d|\d\d)(?![\w%$€£'’]|[-–/.,:]\d|\s*(?:percent|per\s*cent)\b)")
+
+
+def _year_range(text: str, start: int, dct: dt.date) -> list[Timex]:
+    """Both ends of a range of years starting at start, or nothing."""
+    match = _YEAR_RANGE.match(text, start)
+    if match is None or _is_part_of_a_name(text, start) or _is_part_of_a_number(text, start):
+        return []
+    first = int(match[1])
+    last = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+    if len(match[2]) == 2 and last <= first:
+        last += 100  # '1999-00'
+    context = Context(text, dct, start, match.end())
+    if not first < last <= first + 100 or not (_plausible_bare_year(first, context) or _plausible_bare_year(last, context)):
+        return []
+    return [
+        Timex(start, match.end(1), match[1], "DATE", _iso_year(first)),
+        Timex(match.start(2), match.end(), match[2], "DATE", _iso_year(last)),
+    ]
+
+
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_DAY_BEFORE_OR_AFTER = re.compile(r"(?<![\w-])(?:[Tt]he\s+)?day\s+(before|after)\s+$")
 # After a day: the other end of a range, in the same month ("June 3-5", "April 24 and 25") or in
 # another ("June 30-July 2"), tagged as a date of its own as TimeML does.
 _RANGE_TAIL = re.compile(
@@ -160,8 +216,9 @@ def _range_end(text: str, found: list[Timex], dct: dt.date) -> int:
 # earlier rules win; the winning match goes to the normaliser as it is.
 
 _BEFORE = r"(?<![\w$€£¥#@/&'’-])"
-# A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2").
-_AFTER = r"(?![\w%$€£]|['’](?![sS]\b)|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
+# A hyphen may lead on only to the end of a range of days ("June 3-5", "June 30-July 2"); a quote
+# only to a possessive ("Friday's", "two weeks' time") or the end of a quotation ('... Friday'').
+_AFTER = r"(?![\w%$€£]|['’](?![sS]\b|['’])(?<![sS]['’])|-(?![0-3]?\d(?:st|nd|rd|th)?(?![\w:/-]|[.,]\d)|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))\w|[.,]\d)"
 _SPECIAL_FIRST = {"DIGIT": DIGIT_START + r"\d", "APOSTROPHE": r"['’]\d"}
 
 _RULES_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
@@ -385,6 +442,15 @@ def _norm_week_of(m: re.Match, c: Context):
     return "DATE", _iso_week(dt.date.fromisoformat(value))
 
 
+def _norm_nth_weekday(m: re.Match, c: Context):
+    """'the first Monday in October', 'the last Friday of June 2024'."""
+    month = month_number(m["month"])
+    year = parse_year(m["year"]) if m["year"] else _year_of_month(month, c)
+    ordinal = _key(m["ordinal"])
+    n = -1 if ordinal in ("last", "final") else ORDINALS[ordinal]
+    return "DATE", _iso_date(nth_weekday(year, month, WEEKDAYS[_key(m["weekday"])], n))
+
+
 def _norm_week_of_month(m: re.Match, c: Context):
     """'the first week of June': the ISO week holding the middle of the month's first seven days
     ('the first week of 2025': of the year's)."""
@@ -575,8 +641,8 @@ def _norm_season(m: re.Match, c: Context):
     relation = _key(m["rel"])
     if not (relation or m["edge"]) and not _SEASON_CUE.search(c.text, max(0, c.start - 12), c.start):
         return None
-    if m["season"][0].isupper() and re.match(r"\s+[A-Z]", c.text[c.end:c.end + 2]):
-        return None  # a name: "Spring Street", "Summer Palace"
+    if re.match(r"\s+[A-Z][a-z]", c.text[c.end:c.end + 3]) and (m["season"][0].isupper() or not m["year"]):
+        return None  # a name: "Spring Street", "Summer Palace", "the winter Olympics"
     if word == "fall" and relation in ("", "the") and re.match(r"\s+of\b", c.text[c.end:c.end + 4]):
         return None
     return _season_relative(season, "" if relation == "the" else relation, c)
@@ -587,7 +653,15 @@ def _norm_edge_of_period(m: re.Match, c: Context):
     unit = UNIT_CODES[_key(group(m, "unit"))]
     relation = _key(m["rel"])
     offset = {"last": -1, "next": 1}.get(relation, 0)
+    season = _EDGE_SEASON.search(m["edge"] or "")
+    if season and unit == "Y":  # 'the spring of last year': that season of that year
+        year = c.dct.year + offset
+        _check_year(year)
+        return "DATE", f"{year:04d}-{_SEASON_CODES[_season_position(SEASONS[season[0].lower()])]}"
     return "DATE", _shift(c.dct, unit, offset)
+
+
+_EDGE_SEASON = re.compile(r"spring|summer|fall|autumn|winter", re.IGNORECASE)
 
 
 def _norm_quarter(m: re.Match, c: Context):
@@ -735,6 +809,10 @@ def _norm_duration(m: re.Match, c: Context):
     if not direction:
         if number_text in ("a", "an") and _AFTER_AN_AMOUNT.search(c.text, max(0, c.start - 40), c.start):
             return "SET", _duration_value(1, unit)  # "$1.76 a year", "700 seats a week"
+        if _is_point_ahead(m, unit, amount, c):
+            if amount is None:
+                return "DATE", "FUTURE_REF"  # "will be back in a few weeks"
+            return "DATE", _shift(c.dct, unit, int(amount))  # "will be redeemed in five years"
         return "DURATION", _duration_value(amount, unit)
     if amount is None:
         if direction in ("ago", "earlier", "back"):
@@ -749,6 +827,26 @@ def _norm_duration(m: re.Match, c: Context):
     if unit in ("DE", "CE"):
         return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
     return "DATE", _shift(c.dct, unit, sign * whole)
+
+
+# "in two weeks" in a future sentence is a point two weeks ahead; after "the first time",
+# "the biggest rise"... it is the length looked back over ("the first rise in 12 years").
+_IN_BEFORE = re.compile(r"((?:[\w'’-]+\s+){0,4})\bin\s+$", re.IGNORECASE)
+_LENGTH_BEFORE_IN = re.compile(
+    r"\b(?:time|times|first|once|only|ever|since|most|least|(?!(?:inter|re|te|pro|ar|sugg|inv|requ|har|gu|cont|for)est\b)\w{2,}est)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_point_ahead(m: re.Match, unit: str, amount: float | None, c: Context) -> bool:
+    if unit not in ("D", "W", "M", "Q", "Y", "DE") or m.group(0)[:4].lower() == "the ":
+        return False
+    if amount is not None and amount != int(amount):
+        return False
+    before = _IN_BEFORE.search(c.text, max(0, c.start - 60), c.start)
+    if before is None or _LENGTH_BEFORE_IN.search(before[1]):
+        return False
+    return c.tense == "future"
 
 
 def _is_fraction(number_text: str, matched: str, c: Context) -> bool:
@@ -767,7 +865,9 @@ _AFTER_AN_AMOUNT = re.compile(
 
 
 def _norm_vague_period(m: re.Match, c: Context):
-    """'recent years', 'the coming weeks', 'months ago', 'for years'."""
+    """'recent years', 'the coming weeks', 'months ago', 'for years'; 'a day-long meeting' lasts a day."""
+    if m["single"]:
+        return "DURATION", _duration_value(1, UNIT_CODES[_key(m["single"])])
     unit_word = _key(group(m, "unit"))
     if unit_word.endswith("-long") or unit_word.endswith("-old"):
         unit_word = unit_word.rsplit("-", 1)[0]
@@ -805,14 +905,18 @@ def _norm_weekday_set(m: re.Match, c: Context):
 
 
 def _norm_holiday(m: re.Match, c: Context):
+    """'Christmas', 'last Thanksgiving', 'Easter 2024'; 'Easter week' is the ISO week holding Easter Sunday."""
     name = _key(m["name"])
     holiday = HOLIDAYS[name]
+    iso = _iso_week if m["week"] else _iso_date
     if m["year"]:
-        return "DATE", _iso_date(holiday(parse_year(m["year"])))
+        return "DATE", iso(holiday(parse_year(m["year"])))
     this_year = holiday(c.dct.year)
+    if m["week"]:  # a week that has begun is not in the future
+        this_year -= dt.timedelta(days=this_year.weekday())
     tense = {"last": "past", "next": "future", "this": "present"}.get(_key(m["rel"]), c.tense)
     year = _year_by_tense((this_year.month, this_year.day), (c.dct.month, c.dct.day), c.dct.year, tense)
-    return "DATE", _iso_date(holiday(year))
+    return "DATE", iso(holiday(year))
 
 
 _NORMALISERS: dict[str, Normaliser] = {}
@@ -872,13 +976,14 @@ def _with_part_of_day(date_value: str, part: str | None):
 FUZZY_VALUES = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
     "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "current": "PRESENT_REF", "then current": "PAST_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "more recently": "PAST_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "more recently": "PAST_REF",
     "the time": "PAST_REF",
     "the past": "PAST_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
     "the short term": "FUTURE_REF", "the long term": "FUTURE_REF", "the longer term": "FUTURE_REF",
     "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF", "someday": "FUTURE_REF",
     "soon": "FUTURE_REF", "coming months": "FUTURE_REF", "the coming months": "FUTURE_REF",
+    "a later date": "FUTURE_REF", "a future date": "FUTURE_REF",
 }
 
 SET_ADVERBS = {
@@ -952,6 +1057,8 @@ def _norm_anaphoric_period(m: re.Match, c: Context):
     date the text last gave ('then' is that date itself)."""
     if m["then"]:
         return "DATE", f"{_ANAPHORA} D 0"
+    if m["day_part"]:
+        return "TIME", f"{_ANAPHORA} PART {DAY_PARTS[_key(m['day_part'])]}"
     if m["part"]:
         shift = _ANAPHORIC_SHIFT[_key(m["rel3"])]
         return "DATE", f"{_ANAPHORA} D {shift} {DAY_PARTS[_key(m['part'])]}"
@@ -987,7 +1094,7 @@ def _resolve_anaphora(found: list[Timex], dct: dt.date) -> list[Timex]:
             elif unit == "Q" and quarter is not None:
                 year, number = quarter
                 value = _shift(dt.date(year, 3 * number - 2, 1), "Q", int(shift)) if year >= MIN_YEAR else anchor
-            elif unit == "TIME":
+            elif unit in ("TIME", "PART"):  # a clock time or part of the day: the day just named, or the DCT
                 near = len(anchor) == 10 and timex.start - anchor_end < _CLOCK_REACH and anchor_end
                 value = f"{anchor if near else _iso_date(dct)}T{shift}"
             else:

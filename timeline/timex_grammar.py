@@ -59,7 +59,7 @@ DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixti
 VAGUE_AMOUNTS = {"a few", "few", "several", "many", "some", "a number of", "numerous", "countless", "dozens of", "hundreds of"}
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     """The n-th weekday (0=Monday) of a month; n=-1 is the last one."""
     if n > 0:
         first = dt.date(year, month, 1)
@@ -68,15 +68,31 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
+def easter(year: int) -> dt.date:
+    """Easter Sunday of a Gregorian year (the computus: the Sunday after the Paschal full moon)."""
+    golden = year % 19
+    century, rest = divmod(year, 100)
+    lag = (century - (century + 8) // 25 + 1) // 3
+    moon = (19 * golden + century - century // 4 - lag + 15) % 30
+    sunday_gap = (32 + 2 * (century % 4) + 2 * (rest // 4) - moon - rest % 4) % 7
+    correction = (golden + 11 * moon + 22 * sunday_gap) // 451
+    month, day = divmod(moon + sunday_gap - 7 * correction + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
 HOLIDAYS = {
     "christmas": lambda y: dt.date(y, 12, 25), "christmas day": lambda y: dt.date(y, 12, 25),
     "christmas eve": lambda y: dt.date(y, 12, 24), "new year's day": lambda y: dt.date(y, 1, 1),
     "new year's eve": lambda y: dt.date(y, 12, 31), "independence day": lambda y: dt.date(y, 7, 4),
     "halloween": lambda y: dt.date(y, 10, 31), "valentine's day": lambda y: dt.date(y, 2, 14),
     "veterans day": lambda y: dt.date(y, 11, 11), "boxing day": lambda y: dt.date(y, 12, 26),
-    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
-    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
-    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "thanksgiving": lambda y: nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: nth_weekday(y, 9, 0, 1), "memorial day": lambda y: nth_weekday(y, 5, 0, -1),
+    "election day": lambda y: nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "easter": easter, "easter sunday": easter, "easter day": easter,
+    "easter monday": lambda y: easter(y) + dt.timedelta(days=1),
+    "good friday": lambda y: easter(y) - dt.timedelta(days=2),
+    "palm sunday": lambda y: easter(y) - dt.timedelta(days=7),
 }
 
 # ---------------------------------------------------------------------------
@@ -169,9 +185,11 @@ def _alternation(words) -> str:
 
 
 MONTH_NAME = (
-    r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|Mar\.|Apr(?:il|\.)|May|June?\.?|July?\.?|Aug(?:ust|\.)"
-    r"|Sep(?:tember|t\.|t|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.)"
-    r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    r"(?-i:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.?|Apr(?:il|\.)?|May|June?\.?|July?\.?|Aug(?:ust|\.)?"
+    r"|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?"
+    r"|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
+    # lowercase only where no verb or modal shares the name ('march', 'may')
+    r"|january|february|april|june|july|august|september|october|november|december)"
 )
 # A month named alone: "May" and "March" only after a word that makes them a date.
 _MONTH_CONTEXT = "|".join(
@@ -233,14 +251,15 @@ NUMERIC_NOUN = (
 
 HOLIDAY = (
     r"(?-i:Christmas(?:\s+Day|\s+Eve)?|New\s+Year['’]s(?:\s+Day|\s+Eve)?|Thanksgiving(?:\s+Day)?|Independence\s+Day|"
-    r"Labor\s+Day|Memorial\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Election\s+Day|Boxing\s+Day)"
+    r"Labor\s+Day|Memorial\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Election\s+Day|Boxing\s+Day|"
+    r"Easter(?:\s+(?:Sunday|Day|Monday))?|Good\s+Friday|Palm\s+Sunday)"
 )
 
 FUZZY = _alternation([
     "now", "right now", "currently", "at present", "presently", "nowadays", "these days", "at the moment",
-    "recently", "lately", "formerly", "more recently", "the future", "the near future", "the near term",
+    "recently", "lately", "more recently", "the future", "the near future", "the near term",
     "the short term", "the long term", "the longer term", "the foreseeable future", "the distant future",
-    "someday", "coming months", "the coming months",
+    "someday", "coming months", "the coming months", "a later date", "a future date",
 ]) + r"|(?:then\s+)?current(?=\s+(?!account|assets|liabilities|ratio|affairs|yield|flows?|events)[a-z])"
 # "at the time" (not "at the time of..."): back then.
 FUZZY += r"|(?<=at\s)the\s+time(?!\s+(?:of|when|to|for)\b)"
@@ -275,6 +294,10 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.,]\d)|(?:the\s+)?(?P<dayword>{_alternation(ORDINALS)}))"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("week_of", rf"the\s+week\s+of\s+(?P<month>{MONTH_NAME})\s+(?P<day>[0-3]?\d)(?!\d)(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("nth_weekday", (
+        rf"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+(?P<weekday>{WEEKDAY})\s+(?:in|of)\s+"
+        rf"(?P<month>{MONTH_ALONE}|{MONTH_NAME}(?=,?\s+{YEAR4}))(?:,?\s+(?P<year>{YEAR4}))?"
+    )),
     ("week_of_month",
      r"the\s+(?P<ordinal>first|second|third|fourth|last|final)\s+week\s+of\s+"
      rf"(?:(?P<month>{MONTH_ALONE})(?:,?\s+(?P<year>{YEAR4}))?|(?P<whole_year>{YEAR4}))"),
@@ -282,7 +305,8 @@ RULES: list[tuple[str, str]] = [
      rf"(?:(?P<weekday>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{MONTH_NAME})"
      rf"(?:,?\s+(?P<year>{YEAR4}))?"),
     ("month_year", rf"(?:{EDGE})?(?P<month>{MONTH_NAME})(?:\s+of|,)?\s+(?P<year>{YEAR4}|{SPELLED_YEAR})"),
-    ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:,?\s+(?P<year>{YEAR4}))?"),
+    ("holiday",
+     rf"(?:(?P<rel>last|next|this)\s+)?(?P<name>{HOLIDAY})(?:\s+(?P<week>week)(?![\w-]))?(?:,?\s+(?P<year>{YEAR4}))?"),
     ("quarter",
      r"(?:(?P<yearrel>this|last|next)\s+year['’]s\s+|(?:the|this)\s+(?![^-\s]+-quarter))?"
      rf"(?:(?P<year>{YEAR4})\s+)?(?:(?:fiscal|calendar)[\s-]+|(?P<ago>year-(?:ago|earlier))\s+)?"
@@ -303,7 +327,11 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{EDGE})?(?:(?P<rel>that|the\s+following|the\s+previous|the\s+prior)\s+(?:same\s+)?)(?P<unit>day|month|year|quarter)(?![\w-])"
      r"|(?P<rel2>the\s+next|the\s+same)\s+(?P<unit2>day)(?![\w-])"
      rf"|(?:(?:early|late)\s+)?(?P<rel3>that|the\s+next|the\s+following|the\s+previous|the\s+same)\s+(?:same\s+)?(?P<part>{PART})(?![\w-])"
-     r"|(?:(?<=until\s)|(?<=by\s)|(?<=before\s)|(?<=till\s))(?P<then>then)(?![\w-])"),
+     r"|(?:(?<=until\s)|(?<=by\s)|(?<=before\s)|(?<=till\s))(?P<then>then)(?![\w-])"
+     # 'in the morning', 'by mid afternoon': that part of the day just spoken of
+     r"|(?:(?<=in\s)|(?<=by\s)|(?<=during\s)|(?<=until\s)|(?<=In\s)|(?<=By\s)|(?<=During\s))"
+     rf"(?:the\s+(?:(?:early|late)\s+)?(?:mid[\s-]?)?|mid[\s-]?)(?P<day_part>{PART})(?![\w-])"
+     r"(?!\s+(?:of|hours|edition|session|papers?|news|shows?)\b)"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
@@ -325,6 +353,8 @@ RULES: list[tuple[str, str]] = [
      rf"the\s+following|the\s+previous|previous|the\s+early|the\s+later)\s+(?P<unit>{PLURAL_UNITS})"
      rf"|(?P<unit2>{PLURAL_UNITS})\s+(?P<dir>ago|earlier)|(?:(?<=for\s)|(?<=within\s)|(?<=in\s))(?P<unit3>years|decades|months|weeks|centuries|days|hours)"
      r"|(?P<unit4>years|decades|months|weeks|centuries|days)-(?:long|old)"
+     r"|(?P<single>hour|day|week|month|year|decade|century)-long"
+     r"|(?:(?<=over\s)|(?<=through\s)|(?<=throughout\s)|(?<=Over\s))the\s+(?P<unit7>years|decades|centuries)(?![\w-])"
      rf"|(?<=the\s)(?P<unit5>{PLURAL_UNITS})(?=\s+(?:ahead|before|after|following|that\s+followed|since|to\s+come|of\b))(?:\s+ahead|\s+to\s+come)?)"),
     ("edge_of_period",
      rf"(?P<edge>{EDGE})(?P<rel>this|last|next|the\s+current|the)\s+(?:fiscal\s+)?(?P<unit>year|month|week|quarter|decade|century)"
@@ -348,7 +378,8 @@ RULES: list[tuple[str, str]] = [
     ("short_fiscal_year", r"(?-i:FY\s?|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
     ("year",
      rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
-     rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"),
+     rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"
+     rf"|(?-i:[Pp]ost|[Pp]re)-(?P<year4>{YEAR4})"),  # 'post-1959 politics': the year it counts from
     ("set",
      rf"(?P<adverb>{SET_ADVERB})|(?:every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUMBER})\s+)?(?P<unit>{UNITS})"
      rf"|(?:every|each)\s+(?P<month>{MONTH_NAME})|(?:every|each)\s+(?P<season>{SEASON})"
@@ -366,8 +397,11 @@ _MONTH_WORDS = (
     "January Jan February Feb March Mar April Apr May June Jun July Jul August Aug September Sept Sep October Oct "
     "November Nov December Dec JANUARY FEBRUARY APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER"
 )
+_LOWER_MONTH_WORDS = "january february april june july august september october november december"
 _WEEKDAY_WORDS = "Monday Tuesday Tues Wednesday Wed Thursday Thurs Thu Friday Fri Saturday Sunday"
-_HOLIDAY_WORDS = "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing"
+_HOLIDAY_WORDS = (
+    "Christmas New Thanksgiving Independence Labor Memorial Halloween Valentine Veterans Election Boxing Easter Good Palm"
+)
 _EDGE_WORDS = (
     "the very end beginning start middle close turn rest remainder balance first second last early latter later "
     "bulk spring summer fall autumn winter late mid earlier"
@@ -381,17 +415,18 @@ RULE_FIRST_WORDS = {
     "iso": "DIGIT",
     "numeric": "DIGIT",
     "clock": "DIGIT around about approximately noon midnight midday",
-    "month_day": f"{_MONTH_WORDS} {_WEEKDAY_WORDS}",
+    "month_day": f"{_MONTH_WORDS} {_LOWER_MONTH_WORDS} {_WEEKDAY_WORDS}",
     "day_month": f"DIGIT the {_WEEKDAY_WORDS}",
     "week_of": "the",
     "week_of_month": "the",
-    "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS}",
+    "nth_weekday": "the",
+    "month_year": f"{_EDGE_WORDS} {_MONTH_WORDS} {_LOWER_MONTH_WORDS}",
     "holiday": f"last next this {_HOLIDAY_WORDS}",
     "quarter": "this last next the DIGIT fiscal calendar year first second third fourth q1 q2 q3 q4 h1 h2",
     "anaphoric_quarter": "the this last next its",
     "year_ago": "the comparable corresponding same year quarter period last",
     "year_period": "the",
-    "anaphoric_period": f"{_EDGE_WORDS} that the then",
+    "anaphoric_period": f"{_EDGE_WORDS} that the then mid",
     "relative_day": "early late earlier later the today tonight yesterday tomorrow",
     "part_of_day": "this last early late later",
     "weekday_set": f"every each {_WEEKDAY_WORDS} " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
@@ -401,7 +436,10 @@ RULE_FIRST_WORDS = {
         "barely upwards the another additional past last next first final previous coming following "
         f"latest remaining ensuing preceding initial subsequent entire full whole {_NUMBER_WORDS}"
     ),
-    "vague_period": "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades centuries",
+    "vague_period": (
+        "recent the coming upcoming past previous days seconds minutes hours days weeks months quarters years decades "
+        "centuries hour day week month year decade century"
+    ),
     "edge_of_period": f"{_EDGE_WORDS} year month quarter",
     "season": f"{_EDGE_WORDS} this last next the current prior coming spring summer autumn winter fall",
     "relative_period": "this last next the current prior coming",
@@ -409,9 +447,9 @@ RULE_FIRST_WORDS = {
     "century": f"{_EDGE_WORDS} the DIGIT " + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " twenty",
     "decade": f"{_EDGE_WORDS} the DIGIT APOSTROPHE",
     "short_fiscal_year": "FY fiscal",
-    "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty",
+    "year": f"{_EDGE_WORDS} fiscal calendar the year DIGIT nineteen eighteen twenty post pre",
     "set": "daily weekly monthly annually yearly hourly nightly biweekly semiannually every each per",
-    "fuzzy": "now right currently current then at presently nowadays these recently lately formerly more the someday coming soon",
+    "fuzzy": "now right currently current then at presently nowadays these recently lately more the someday coming soon a",
 }
 
 
@@ -454,11 +492,12 @@ DIGIT_START = (
 )
 
 # Frequent function words start an expression only before certain words; the
-# tagger checks the next word too before trying any rule at them.
+# tagger checks the next word too before trying any rule at them. Each list holds
+# every word that can follow the key in a rule that starts with it.
 _THE_FOLLOWERS = (
     "very end beginning start middle close turn rest remainder balance first second third fourth last early latter "
     "later bulk spring summer fall autumn winter late mid earlier past next previous coming following current prior "
-    "latest most just recent same comparable corresponding prior day days week weeks months time hours minutes year years weekend future near short long longer foreseeable distant quarter "
+    "latest most just recent same comparable corresponding prior day days week weeks months decades centuries time morning afternoon evening hours minutes year years weekend future near short long longer foreseeable distant quarter "
     "fiscal calendar twenties thirties forties fifties sixties seventies eighties nineties another additional final "
     "remaining ensuing preceding initial subsequent entire full whole few several many "
     + " ".join(w for w in ORDINALS if not w[0].isdigit()) + " " + " ".join(NUMBER_WORDS)
@@ -467,11 +506,23 @@ _THE_FOLLOWERS = (
 _A_FOLLOWERS = (
     "few couple dozen half single hundred number pair full straight consecutive calendar business trading working "
     "year month week day decade century hour "
-    "minute quarter second long short"
+    "minute quarter second long short later future"
 )
 FOLLOWERS = {
     "the": _THE_FOLLOWERS,
     "a": _A_FOLLOWERS,
     "an": "hour additional extra",
     "at": "least most present the noon midnight midday about around",
-}
+    "that": "same day month year quarter morning afternoon evening night",
+    "its": "latest fiscal quarter",
+    "more": "than recently",
+    "up": "to",
+    "no": "more less",
+    "less": "than",
+    "fewer": "than",
+} | dict.fromkeys(
+    # a quantifier before an amount of time ('about two years', 'nearly a decade', 'around noon')
+    ["about", "around", "approximately", "nearly", "almost", "roughly", "just", "only", "barely", "over", "under"],
+    f"{_NUMBER_WORDS} noon midnight midday another additional past last next first final previous coming following "
+    "latest remaining ensuing preceding initial subsequent entire full whole the",
+)

@@ -35,7 +35,9 @@ _PAST_WORDS = frozenset("""
 was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
 ran saw won wrote held led gave got brought thought found kept knew meant sent struck stood understood withdrew
 drew broke chose flew fled forgot hid laid overtook sank shot slid spoke stole swore threw woke wore ago earlier
-previously yesterday last wasn't weren't hadn't didn't
+previously yesterday last wasn't weren't hadn't didn't built caught dealt drove ate fought felt froze heard hung
+lent rode rang sat sought shook slept spun stuck swept swam taught tore wept arose awoke bled clung crept dug drank
+fed flung forbade foresaw leapt mistook overcame oversaw sang sprang strove swung undertook upheld withheld
 """.split())
 _FUTURE_WORDS = frozenset("""
 will won't shall 'll would wouldn't gonna next upcoming tomorrow must should scheduled
@@ -45,6 +47,7 @@ _FUTURE_BEFORE_TO = frozenset("""
 going plan plans planning planned intend intends expect expects expected set aim aims hope
 hopes is are due projected
 """.split())
+_PAST_PLANS = frozenset({"expected", "due", "set", "scheduled", "projected", "supposed"})
 # Words ending in -ed that are not past verbs.
 _NOT_PAST = frozenset("""
 need needs speed feed seed indeed hundred united limited red bed shed wed sacred naked wicked kindred based related
@@ -63,8 +66,10 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
 def _cue(token: str, next_token: str, previous_token: str) -> str | None:
     """The tense a word signals, given the words after and before it (lowercase)."""
     word = token.lower().replace("’", "'")
-    if word in _FUTURE_WORDS or word.endswith("'ll"):
-        return "future"
+    if word in _PAST_PLANS and next_token == "to" and previous_token in ("was", "were", "been"):
+        return "past"  # "was expected to", "had been due to": a plan made in the past, for a time now past
+    if (word in _FUTURE_WORDS and not (word == "next" and next_token == "to")) or word.endswith("'ll"):
+        return "future"  # "next to the embassy" is a place
     if word in _FUTURE_BEFORE_TO and next_token == "to":
         return "future"
     if previous_token in _NOT_BEFORE_PAST and word not in _PAST_MARKERS:
@@ -93,13 +98,15 @@ def sentence_tense(text: str, start: int, end: int) -> str:
 
     Distance is counted in words; a cue before the expression wins a tie.
     """
-    left, right = sentence_span(text, start, end)
-    left, right = max(left, start - _CUE_REACH), min(right, end + _CUE_REACH)
+    sentence_left, sentence_right = sentence_span(text, start, end)
+    left, right = max(sentence_left, start - _CUE_REACH), min(sentence_right, end + _CUE_REACH)
     before = _TOKEN.findall(text, left, start)
     back_cue, back_distance = _first_cue_backwards(before)
     # An expression opening its sentence ("In September, it announced...") is followed by the
-    # main clause, whose reporting verb is the event's own.
+    # main clause, whose reporting verb is the event's own, however long the phrases between.
     opens_sentence = len([word for word in before if word != ","]) <= 1
+    if opens_sentence:
+        right = sentence_right
     ahead_cue, ahead_distance = _first_cue_forwards(_TOKEN.findall(text, end, right), opens_sentence=opens_sentence)
     if back_cue and (not ahead_cue or back_distance <= ahead_distance):
         return back_cue
@@ -153,8 +160,18 @@ _FUTURE_LEAD_FOR_DAYS = re.compile(
 )
 
 
+# "since Oct. 23", "ever since Friday": a date the sentence looks back to, whatever its verb.
+_PAST_LEAD = re.compile(r"\b(?:since|ever\s+since|(?:shortly|soon|just)\s+after\s+the)\s+$", re.IGNORECASE)
+
+
+# "up 2% this year through August", "so far this year until June": a period running up to now.
+_UP_TO_NOW_LEAD = re.compile(r"\b(?:this\s+year|so\s+far|year\s+to\s+date)\s+(?:through|until|till|to)\s+$", re.IGNORECASE)
+
+
 def orientation(text: str, start: int, end: int) -> str:
     """Whether a date at text[start:end] points to the past, the future or the present."""
+    if _PAST_LEAD.search(text, max(0, start - 24), start) or _UP_TO_NOW_LEAD.search(text, max(0, start - 32), start):
+        return "past"
     lead = _FUTURE_LEAD.search(text, max(0, start - 24), start)
     if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
         return "future"
@@ -163,7 +180,7 @@ def orientation(text: str, start: int, end: int) -> str:
 
 def weekday_orientation(text: str, start: int, end: int) -> str:
     """The same for a weekday: 'Friday's ruling' is past; 'until Friday' can be either."""
-    if text.startswith(("'s", "’s"), end):
+    if text.startswith(("'s", "’s"), end) or _PAST_LEAD.search(text, max(0, start - 24), start):
         return "past"
     lead = _FUTURE_LEAD_FOR_DAYS.search(text, max(0, start - 24), start)
     if lead and not (lead[0].lower().startswith(("until", "till")) and _in_past_perfect(text, start, end)):
