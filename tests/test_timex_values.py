@@ -342,3 +342,10 @@ def test_a_plan_made_in_the_past_points_to_a_past_day(text, expected):
 )
 def test_guarded_function_words_still_start_expressions(text, expression):
     assert any(t.text == expression for t in tag(text, DCT)), found(text)
+
+
+def test_a_count_before_a_singular_unit_is_not_how_long_ago():
+    dct = dt.date(1987, 3, 5)
+    assert [t.text for t in tag("About 126,000 head versus 6,000 week ago and 133,000 a year ago.", dct)] == ["a year ago"]
+    assert [(t.text, t.value) for t in tag("He left 3 weeks ago.", dct)] == [("3 weeks ago", "1987-W07")]
+    assert [t.text for t in tag("A minute and a half later, it landed.", dct)] == ["A minute and a half later"]

@@ -806,6 +806,8 @@ def _norm_duration(m: re.Match, c: Context):
     if amount is not None and m["half"]:
         amount += 0.5
     direction = _key(m["dir"])
+    if direction and amount is not None and amount > 1 and not m["half"] and _singular_after_space(m):
+        return None  # "6,000 week ago": the number counts something else ("versus 6,000 [a] week ago")
     if not direction:
         if number_text in ("a", "an") and _AFTER_AN_AMOUNT.search(c.text, max(0, c.start - 40), c.start):
             return "SET", _duration_value(1, unit)  # "$1.76 a year", "700 seats a week"
@@ -827,6 +829,11 @@ def _norm_duration(m: re.Match, c: Context):
     if unit in ("DE", "CE"):
         return "DATE", _iso_year(c.dct.year + sign * whole * (10 if unit == "DE" else 100))
     return "DATE", _shift(c.dct, unit, sign * whole)
+
+
+def _singular_after_space(m: re.Match) -> bool:
+    """A unit in the singular, set apart from its number by a space: "3 week", not "3-week" or "3 weeks"."""
+    return not m["unit"].lower().endswith("s") and not m.string[m.end("num"):m.start("unit")].strip(" \t\n")
 
 
 # "in two weeks" in a future sentence is a point two weeks ahead; after "the first time",
