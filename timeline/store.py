@@ -25,9 +25,15 @@ from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _BUSY_TIMEOUT_MS = 30_000
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
+# The search index follows an event's sentence, not its place in the timeline: renumbering
+# and regrouping update other columns of every event and must not re-index them.
+_FTS_UPDATE_TRIGGER = """CREATE TRIGGER events_au AFTER UPDATE OF text ON events BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text);
+END"""
 _MARK_MATCH = "m.article_id = e.article_id AND m.char_start = e.char_start AND m.value = e.value"
 
 
@@ -123,7 +129,7 @@ class Store:
             self.db = sqlite_utils.Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self.db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
-            self._prepare(create and not read_only)
+            self._prepare(create and not read_only, writable=not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
 
@@ -147,12 +153,15 @@ class Store:
             if not self.path.parent.is_dir():
                 raise StoreError(f"{self.path.parent}: folder does not exist")
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool, writable: bool = True) -> None:
         tables = set(self.db.table_names())
         if "meta" in tables:
             version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version is not None and version[0] == "1" and create:
                 self._migrate_from_1()
+                version = ("2",)
+            if version is not None and writable and version[0] == "2":
+                self._upgrade_from_2()
                 return
             if version is None or int(version[0]) != SCHEMA_VERSION:
                 found = version[0] if version else "none"
@@ -226,6 +235,8 @@ class Store:
                 ["entity_id", "event_id", "type", "name"], index_name="event_entities_entity"
             )
             db["events"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+            db.execute("DROP TRIGGER events_au")
+            db.execute(_FTS_UPDATE_TRIGGER)
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)})
 
     def _create_article_entities(self) -> None:
@@ -252,8 +263,20 @@ class Store:
                 "FROM event_entities x JOIN events e ON e.id = x.event_id GROUP BY e.article_id, x.entity_id"
             )
             self.db.execute("UPDATE articles SET content_hash = NULL")
-            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         self.refresh_entity_counts()
+
+    def _upgrade_from_2(self) -> None:
+        """Versions 1 and 2 re-indexed an event's sentence whenever any of its columns changed, so
+        every renumbering rewrote the whole search index and left it several times its size
+        and many times slower to query. Fix the trigger and compact the index, once."""
+        with self._writing():
+            if self.get_meta("schema_version") != "2":
+                return  # another process upgraded it meanwhile
+            self.db.execute("DROP TRIGGER IF EXISTS events_au")
+            self.db.execute(_FTS_UPDATE_TRIGGER)
+            self.db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     # --- writing -------------------------------------------------------------
 
