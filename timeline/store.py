@@ -16,7 +16,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -26,6 +26,9 @@ from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
 
 SCHEMA_VERSION = 3
+# A search matching more events than this finds its windows by walking the timeline in
+# order, and its heading counts are better left to another thread.
+_WALK_ABOVE = 5000
 _BUSY_TIMEOUT_MS = 30_000
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
 # The search index follows an event's sentence, not its place in the timeline: renumbering
@@ -34,11 +37,19 @@ _FTS_UPDATE_TRIGGER = """CREATE TRIGGER events_au AFTER UPDATE OF text ON events
   INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
   INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text);
 END"""
+# What a search needs of each matching event, in an index narrow enough to read a hundred
+# thousand of them quickly (the events table itself is wide: every sentence is in it).
+_KEYS_INDEX = "CREATE INDEX IF NOT EXISTS events_keys ON events(id, story, bucket, pos, pos_all)"
+_KEYS = "events k INDEXED BY events_keys"
 _MARK_MATCH = "m.article_id = e.article_id AND m.char_start = e.char_start AND m.value = e.value"
 
 
 class StoreError(Exception):
     """A database that cannot be used, with a one-line reason."""
+
+
+class Cancelled(StoreError):
+    """A read given up because its caller no longer wants the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +134,8 @@ class Store:
         self.path = Path(path)
         self._check_path(create and not read_only)
         self._entity_ids: dict[str, int] = {}
+        self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
+        self._hit_count = 0
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
             conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -227,6 +240,7 @@ class Store:
                 "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
             )
             db["events"].create_index(["value"], index_name="events_value")
+            db.execute(_KEYS_INDEX)
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
             db["entities"].create_index(["key"], index_name="entities_key", unique=True)
@@ -269,13 +283,15 @@ class Store:
     def _upgrade_from_2(self) -> None:
         """Versions 1 and 2 re-indexed an event's sentence whenever any of its columns changed, so
         every renumbering rewrote the whole search index and left it several times its size
-        and many times slower to query. Fix the trigger and compact the index, once."""
+        and many times slower to query. Fix the trigger and compact the index, once, and
+        add the index searches count with."""
         with self._writing():
             if self.get_meta("schema_version") != "2":
                 return  # another process upgraded it meanwhile
             self.db.execute("DROP TRIGGER IF EXISTS events_au")
             self.db.execute(_FTS_UPDATE_TRIGGER)
             self.db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
+            self.db.execute(_KEYS_INDEX)
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     # --- writing -------------------------------------------------------------
@@ -520,29 +536,102 @@ class Store:
             for table in ("articles", "events", "entities")
         }
 
-    def _where(self, flt: Filter) -> tuple[str, list]:
+    def _where(self, flt: Filter, *, hits: bool = False, walk: bool = False) -> tuple[str, list]:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
-        passes the filter; its entities are every event's, in ``story_entities``."""
+        passes the filter; its entities are every event's, in ``story_entities``.
+
+        With hits, a search reads temp.search_hits (see _search_hits), which must hold its
+        matches. With walk too, the clause is written to be tested row by row while walking
+        the timeline in order (a search matching a good share of it), not from the matches up."""
         rank = _rank(flt)
         clauses, params = [f"e.{rank} IS NOT NULL"], []
         if flt.grouped:
             entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
-            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article)
+            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk)
             clauses += entity_clauses
             params += entity_params
-            if member_clauses:
+            if member_clauses and walk:
+                clauses.append(f"EXISTS (SELECT 1 FROM events m WHERE m.story = e.id AND {' AND '.join(member_clauses)})")
+                params += member_params
+            elif member_clauses:
                 clauses.append(f"e.id IN (SELECT m.story FROM events m WHERE {' AND '.join(member_clauses)})")
                 params += member_params
         else:
-            member_clauses, member_params = _member_clauses(flt, "e", entities=True)
+            member_clauses, member_params = _member_clauses(flt, "e", entities=True, hits=hits, walk=walk)
             clauses += member_clauses
             params += member_params
         return " WHERE " + " AND ".join(clauses), params
 
-    def groups(self, flt: Filter = Filter()) -> list[Group]:
-        """The headings of the filtered timeline in order, each with how many rows it holds."""
+    # --- searching -------------------------------------------------------------
+
+    def _search_hits(self, flt: Filter) -> int:
+        """Put the ids of the events a filter's search matches in temp.search_hits, once per
+        search and state of the database, and say how many there are (0 without a search).
+
+        FTS5 reads a word's matches in id order only, and a common word has hundreds of
+        thousands: read once, they answer "does this event match?" by a rowid lookup for
+        every window and heading count of the search after."""
+        query = fts_query(flt.search)
+        if not query:
+            return 0
+        state = (query, self.data_version(), self.db.conn.total_changes)
+        if state != self._hits_state:
+            with self.db.atomic():
+                self.db.execute("DROP TABLE IF EXISTS temp.search_hits")
+                self.db.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
+                self._hit_count = self.db.execute(
+                    "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?", [query]
+                ).rowcount
+            self._hits_state = (query, self.data_version(), self.db.conn.total_changes)
+        return self._hit_count
+
+    def _walks(self, flt: Filter) -> bool:
+        """Whether the filter's rows are best found by walking the timeline in order, testing
+        each: a search matching so many events that collecting them all costs more."""
+        return self._search_hits(flt) > _WALK_ABOVE
+
+    def counts_quickly(self, flt: Filter) -> bool:
+        """Whether groups(flt) is a quick read. When not (a search matching a large share of
+        the timeline), a window is still quick: count in another thread, with another Store."""
+        return not self._walks(flt)
+
+    def _walk_start(self, flt: Filter, offset: int, known: Sequence[Group]) -> tuple[int, int]:
+        """Where to start walking the timeline for the row at offset of a filtered timeline:
+        (unfiltered position, rows of the filtered timeline to skip from there). Known
+        headings of the filtered timeline (a prefix of them will do) let the walk start at
+        the heading holding offset rather than at the top."""
+        first, bucket = 0, None
+        for group in known:
+            if first + group.count > offset or group is known[-1]:
+                bucket = group.bucket
+                break
+            first += group.count
+        if bucket is None:
+            return 0, offset
+        column = "stories" if flt.grouped else "events"
+        start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?", [bucket]).fetchone()[0]
+        return start, offset - first
+
+    def groups(self, flt: Filter = Filter(), *, cancelled: Callable[[], bool] | None = None) -> list[Group]:
+        """The headings of the filtered timeline in order, each with how many rows it holds.
+        Raises Cancelled as soon as ``cancelled()`` says the answer is no longer wanted."""
+        if cancelled is None:
+            return self._groups(flt)
+        if cancelled():
+            raise Cancelled("counting given up")
+        self.db.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
+        try:
+            return self._groups(flt)
+        except sqlite3.OperationalError:
+            if cancelled():
+                raise Cancelled("counting given up") from None
+            raise
+        finally:
+            self.db.conn.set_progress_handler(None, 0)
+
+    def _groups(self, flt: Filter) -> list[Group]:
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
             rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
@@ -550,16 +639,58 @@ class Store:
             rows = self.db.execute(
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
+        elif _search_only(flt):
+            self._search_hits(flt)
+            # a story's events all tell one period, so they sit under its heading: count the
+            # stories the matching events belong to, heading by heading
+            rows = self.db.execute(
+                f"SELECT k.bucket, count({'DISTINCT k.story' if flt.grouped else '*'}) "
+                f"FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id GROUP BY k.bucket ORDER BY k.bucket"
+            )
         else:
-            where, params = self._where(flt)
+            where, params = self._where(flt, hits=bool(self._search_hits(flt)))
             rows = self.db.execute(
                 f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
             )
         return [Group(bucket, count) for bucket, count in rows]
 
-    def events(self, flt: Filter = Filter(), offset: int = 0, limit: int = 100) -> list[tuple[Event, Source]]:
-        """A window of the filtered timeline, in timeline order."""
-        return list(self.iter_events(flt, offset=offset, limit=limit))
+    def events(self, flt: Filter = Filter(), offset: int = 0, limit: int = 100,
+               known: Sequence[Group] = ()) -> list[tuple[Event, Source]]:
+        """A window of the filtered timeline, in timeline order. ``known``: headings of the
+        filtered timeline known so far (a prefix of them will do), to find a search's window
+        from the nearest heading rather than from the top."""
+        if not fts_query(flt.search):
+            return list(self.iter_events(flt, offset=offset, limit=limit))
+        rank = _rank(flt)
+        if self._walks(flt):
+            start, skip = self._walk_start(flt, offset, known)
+            where, params = self._where(flt, hits=True, walk=True)
+            where += f" AND e.{rank} >= ?"
+            params += [start, limit, skip]
+        elif _search_only(flt) and flt.grouped:  # few matches: sort their stories
+            return self._window(flt, (
+                f"e.id IN (SELECT k.id FROM {_KEYS} WHERE k.id IN (SELECT k.story FROM temp.search_hits h "
+                f"CROSS JOIN {_KEYS} ON k.id = h.id) ORDER BY k.pos LIMIT ? OFFSET ?)"), [limit, offset])
+        elif _search_only(flt):
+            return self._window(flt, (
+                f"e.id IN (SELECT k.id FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id "
+                "ORDER BY k.pos_all LIMIT ? OFFSET ?)"), [limit, offset])
+        else:
+            where, params = self._where(flt, hits=True)
+            params += [limit, offset]
+        window = f"e.id IN (SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?)"
+        return self._window(flt, window, params)
+
+    def _window(self, flt: Filter, window: str, params: list) -> list[tuple[Event, Source]]:
+        sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
+        cursor = self.db.execute(
+            f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
+                       (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
+                FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE {window} ORDER BY e.{_rank(flt)}""",
+            params,
+        )
+        return [(_event_from_row(row), Source(row[1], *row[10:14])) for row in cursor]
 
     def iter_events(
         self, flt: Filter = Filter(), *, offset: int = 0, limit: int = -1
@@ -618,7 +749,7 @@ class Store:
                 [bucket, bucket, start],
             ).fetchone()
             return row[0]
-        where, params = self._where(flt)
+        where, params = self._where(flt, hits=bool(self._search_hits(flt)))
         row = self.db.execute(
             f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
             [*params, bucket, bucket, start],
@@ -719,6 +850,12 @@ def _single_entity(flt: Filter) -> bool:
             and not flt.date_from and not flt.date_to and not flt.marked_only)
 
 
+def _search_only(flt: Filter) -> bool:
+    """A search and nothing else."""
+    return bool(fts_query(flt.search)) and not (flt.entity_ids or flt.excluded_ids or flt.date_from
+                                                 or flt.date_to or flt.marked_only)
+
+
 def _story_entity_clauses(flt: Filter) -> tuple[list[str], list]:
     clauses, params = [], []
     story_of = "SELECT pos FROM story_entities WHERE entity_id"
@@ -750,8 +887,11 @@ def _article_entity_clauses(flt: Filter, e: str) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[str], list]:
-    """Conditions on single events (table alias ``alias``) for a filter."""
+def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool = False,
+                    walk: bool = False) -> tuple[list[str], list]:
+    """Conditions on single events (table alias ``alias``) for a filter. With hits, a search
+    is looked up in temp.search_hits, from each event when walking (``+`` keeps SQLite from
+    driving the query from all the matches instead)."""
     e = alias
     clauses, params = [], []
     if entities and flt.in_article:
@@ -773,7 +913,9 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[st
         clauses.append(f"{e}.id NOT IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
         params.extend(flt.excluded_ids)
     query = fts_query(flt.search)
-    if query:
+    if query and hits:
+        clauses.append(f"{'+' if walk else ''}{e}.id IN (SELECT id FROM temp.search_hits)")
+    elif query:
         clauses.append(f"{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(query)
     if flt.date_from:
