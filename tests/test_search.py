@@ -7,6 +7,7 @@ FTS query the store has always answered (``iter_events``).
 """
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -77,9 +78,10 @@ def ids(rows) -> list[int]:
 SEARCHES = ["merger", "alpha", "tariff", "harb", "strike tariff", "nothing-like-it"]
 
 
-@pytest.mark.parametrize("walk", [False, True])
+@pytest.mark.parametrize("walk, near_top", [(False, 4096), (True, 4096), (True, 30), (True, 1)])
 @pytest.mark.parametrize("grouped", [True, False])
-def test_search_windows_and_counts_are_those_of_the_plain_query(big, monkeypatch, walk, grouped):
+def test_search_windows_and_counts_are_those_of_the_plain_query(big, monkeypatch, walk, near_top, grouped):
+    monkeypatch.setattr(store_module, "_NEAR_TOP", near_top)  # the first page found near the top, or not
     if walk:
         monkeypatch.setattr(store_module, "_WALK_ABOVE", 0)
     with Store(big, create=False) as store:
@@ -91,6 +93,7 @@ def test_search_windows_and_counts_are_those_of_the_plain_query(big, monkeypatch
             total = sum(group.count for group in groups)
             everything = ids(store.iter_events(flt))
             first = store.events(flt, 0, 4)
+            assert ids(first) == everything[:4]
             for known in ([], groups, leading_groups([bucket_of(e.start, e.granularity) for e, _ in first])):
                 for offset in range(0, total + 2, 3):
                     window = store.events(flt, offset, 4, known=known)
@@ -164,12 +167,25 @@ async def test_a_common_search_shows_its_first_page_at_once_then_its_exact_count
             assert app.timeline.selected[0].id == ids(store.iter_events(Filter(search="tariff")))[-1]
 
 
-async def test_a_newer_search_cancels_the_count_of_the_older(big, walking, small_pages):
+async def test_a_newer_search_cancels_the_count_of_the_older(big, walking, small_pages, monkeypatch):
+    counting = Store.groups
+
+    def endless_for_tariff(self, flt, *, cancelled=None):
+        """A count of "tariff" in the background goes on until it is cancelled."""
+        if cancelled is not None and flt.search == "tariff":
+            while not cancelled():
+                time.sleep(0.005)
+            raise Cancelled("given up")
+        return counting(self, flt, cancelled=cancelled)
+
+    monkeypatch.setattr(Store, "groups", endless_for_tariff)
     with Store(big, create=False) as store:
         app = TimelineApp(store, remember=False)
         async with app.run_test(size=(100, 30)) as pilot:
             app.apply_filter(Filter(search="tariff"))
+            await pilot.pause()
             older = [worker for worker in app.workers if worker.group == "count"]
+            assert older and not any(worker.is_cancelled for worker in older)
             app.apply_filter(Filter(search="strike"))
             assert all(worker.is_cancelled for worker in older)
             await counted(app, pilot)

@@ -161,10 +161,13 @@ class TimelineApp(App[None]):
         self.timeline.load(flt, keep_position=keep_position)
         self.query_one(DensityStrip).show(self.timeline.rows.groups)
         self._show_filters()
-        if self.timeline.counting:
+        self.workers.cancel_group(self, "count")
+        if self.timeline.counting:  # once the first page is on screen: two cores go a long way
+            self.call_after_refresh(self._count_if_shown, flt)
+
+    def _count_if_shown(self, flt: Filter) -> None:
+        if self.timeline.counting and flt == self.filter:
             self._count(flt)
-        else:
-            self.workers.cancel_group(self, "count")
 
     @work(thread=True, exclusive=True, group="count")
     def _count(self, flt: Filter) -> None:

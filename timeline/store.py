@@ -29,6 +29,7 @@ SCHEMA_VERSION = 3
 # A search matching more events than this finds its windows by walking the timeline in
 # order, and its heading counts are better left to another thread.
 _WALK_ABOVE = 5000
+_NEAR_TOP = 4096  # rows of the whole timeline a common search's first page is looked for in first
 _BUSY_TIMEOUT_MS = 30_000
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
 # The search index follows an event's sentence, not its place in the timeline: renumbering
@@ -136,6 +137,8 @@ class Store:
         self._entity_ids: dict[str, int] = {}
         self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
         self._hit_count = 0
+        self._many_state: tuple | None = None  # (FTS query, database state) _many answers for
+        self._many = 0
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
             conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -536,7 +539,7 @@ class Store:
             for table in ("articles", "events", "entities")
         }
 
-    def _where(self, flt: Filter, *, hits: bool = False, walk: bool = False) -> tuple[str, list]:
+    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False) -> tuple[str, list]:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
@@ -589,8 +592,35 @@ class Store:
 
     def _walks(self, flt: Filter) -> bool:
         """Whether the filter's rows are best found by walking the timeline in order, testing
-        each: a search matching so many events that collecting them all costs more."""
-        return self._search_hits(flt) > _WALK_ABOVE
+        each: a search matching so many events that collecting them all costs more. Asked
+        of the search index, without copying its matches."""
+        query = fts_query(flt.search)
+        if not query:
+            return False
+        state = (query, self.data_version(), self.db.conn.total_changes)
+        if state != self._many_state:
+            self._many = self.db.execute(
+                "SELECT count(*) > ? FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)",
+                [_WALK_ABOVE, query, _WALK_ABOVE + 1],
+            ).fetchone()[0]
+            self._many_state = state
+        return bool(self._many)
+
+    def _near_top(self, flt: Filter, limit: int) -> list[tuple[Event, Source]] | None:
+        """The first rows of a common search without copying its matches: the matches among
+        the first _NEAR_TOP rows of the whole timeline, found as the search index is read.
+        None if those rows hold fewer than limit of them."""
+        rank = _rank(flt)
+        if flt.grouped:
+            near = ("SELECT m.id FROM events t JOIN events m ON m.story = t.id "
+                    f"WHERE t.pos >= 0 AND t.pos < {_NEAR_TOP}")
+        else:
+            near = f"SELECT t.id FROM events t WHERE t.pos_all >= 0 AND t.pos_all < {_NEAR_TOP}"
+        matching = f"SELECT h.rowid FROM events_fts h WHERE events_fts MATCH ? AND +h.rowid IN ({near})"
+        where, params = self._where(flt, hits=(matching, [fts_query(flt.search)]), walk=True)
+        rows = self._window(flt, f"e.id IN (SELECT e.id FROM events e{where} AND e.{rank} < {_NEAR_TOP} "
+                                 f"ORDER BY e.{rank} LIMIT ?)", [*params, limit])
+        return rows if len(rows) == limit else None
 
     def counts_quickly(self, flt: Filter) -> bool:
         """Whether groups(flt) is a quick read. When not (a search matching a large share of
@@ -640,12 +670,19 @@ class Store:
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
         elif _search_only(flt):
-            self._search_hits(flt)
             # a story's events all tell one period, so they sit under its heading: count the
-            # stories the matching events belong to, heading by heading
+            # stories the matching events belong to, heading by heading; straight from the
+            # search index unless the matches are at hand already (a count in another thread,
+            # with a Store of its own, need not copy them first)
+            query = fts_query(flt.search)
+            if self._hits_state is not None and self._hits_state[0] == query:
+                self._search_hits(flt)  # brought up to date if the database changed
+                matches, params = f"temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id", []
+            else:
+                matches, params = f"events_fts h CROSS JOIN {_KEYS} ON k.id = h.rowid WHERE events_fts MATCH ?", [query]
             rows = self.db.execute(
                 f"SELECT k.bucket, count({'DISTINCT k.story' if flt.grouped else '*'}) "
-                f"FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id GROUP BY k.bucket ORDER BY k.bucket"
+                f"FROM {matches} GROUP BY k.bucket ORDER BY k.bucket", params
             )
         else:
             where, params = self._where(flt, hits=bool(self._search_hits(flt)))
@@ -662,24 +699,28 @@ class Store:
         if not fts_query(flt.search):
             return list(self.iter_events(flt, offset=offset, limit=limit))
         rank = _rank(flt)
-        if self._walks(flt):
+        walk = self._walks(flt)
+        if walk and offset == 0:
+            first = self._near_top(flt, limit)
+            if first is not None:
+                return first
+        self._search_hits(flt)
+        if walk:
             start, skip = self._walk_start(flt, offset, known)
             where, params = self._where(flt, hits=True, walk=True)
             where += f" AND e.{rank} >= ?"
-            params += [start, limit, skip]
+            window, params = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?", [*params, start]
+            params += [limit, skip]
         elif _search_only(flt) and flt.grouped:  # few matches: sort their stories
-            return self._window(flt, (
-                f"e.id IN (SELECT k.id FROM {_KEYS} WHERE k.id IN (SELECT k.story FROM temp.search_hits h "
-                f"CROSS JOIN {_KEYS} ON k.id = h.id) ORDER BY k.pos LIMIT ? OFFSET ?)"), [limit, offset])
+            window, params = (f"SELECT k.id FROM {_KEYS} WHERE k.id IN (SELECT k.story FROM temp.search_hits h "
+                              f"CROSS JOIN {_KEYS} ON k.id = h.id) ORDER BY k.pos LIMIT ? OFFSET ?"), [limit, offset]
         elif _search_only(flt):
-            return self._window(flt, (
-                f"e.id IN (SELECT k.id FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id "
-                "ORDER BY k.pos_all LIMIT ? OFFSET ?)"), [limit, offset])
+            window, params = (f"SELECT k.id FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id "
+                              "ORDER BY k.pos_all LIMIT ? OFFSET ?"), [limit, offset]
         else:
             where, params = self._where(flt, hits=True)
-            params += [limit, offset]
-        window = f"e.id IN (SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?)"
-        return self._window(flt, window, params)
+            window, params = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?", [*params, limit, offset]
+        return self._window(flt, f"e.id IN ({window})", params)
 
     def _window(self, flt: Filter, window: str, params: list) -> list[tuple[Event, Source]]:
         sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
@@ -887,11 +928,12 @@ def _article_entity_clauses(flt: Filter, e: str) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool = False,
+def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tuple[str, list] = False,
                     walk: bool = False) -> tuple[list[str], list]:
     """Conditions on single events (table alias ``alias``) for a filter. With hits, a search
-    is looked up in temp.search_hits, from each event when walking (``+`` keeps SQLite from
-    driving the query from all the matches instead)."""
+    is looked up in temp.search_hits (or in the ids hits selects, if it is (SQL, params)),
+    from each event when walking (``+`` keeps SQLite from driving the query from all the
+    matches instead)."""
     e = alias
     clauses, params = [], []
     if entities and flt.in_article:
@@ -914,7 +956,9 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool = Fal
         params.extend(flt.excluded_ids)
     query = fts_query(flt.search)
     if query and hits:
-        clauses.append(f"{'+' if walk else ''}{e}.id IN (SELECT id FROM temp.search_hits)")
+        matching, matching_params = hits if isinstance(hits, tuple) else ("SELECT id FROM temp.search_hits", [])
+        clauses.append(f"{'+' if walk else ''}{e}.id IN ({matching})")
+        params.extend(matching_params)
     elif query:
         clauses.append(f"{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(query)
