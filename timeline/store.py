@@ -622,10 +622,18 @@ class Store:
                                  f"ORDER BY e.{rank} LIMIT ?)", [*params, limit])
         return rows if len(rows) == limit else None
 
-    def counts_quickly(self, flt: Filter) -> bool:
-        """Whether groups(flt) is a quick read. When not (a search matching a large share of
-        the timeline), a window is still quick: count in another thread, with another Store."""
-        return not self._walks(flt)
+    def top(self, flt: Filter, limit: int) -> tuple[list[tuple[Event, Source]], list[Group] | None]:
+        """The first rows of a filtered timeline, and its headings if they are a quick read.
+        None when they are not (a search matching a large share of the timeline): a window
+        is still quick, but count in another thread, with another Store."""
+        if not fts_query(flt.search):
+            return self.events(flt, 0, limit), self.groups(flt)
+        first = self._near_top(flt, limit)  # enough matches near the top: a common word
+        if first is not None:
+            return first, None
+        if self._walks(flt):
+            return self._search_window(flt, 0, limit, (), walk=True), None
+        return self._search_window(flt, 0, limit, (), walk=False), self.groups(flt)
 
     def _walk_start(self, flt: Filter, offset: int, known: Sequence[Group]) -> tuple[int, int]:
         """Where to start walking the timeline for the row at offset of a filtered timeline:
@@ -698,12 +706,11 @@ class Store:
         from the nearest heading rather than from the top."""
         if not fts_query(flt.search):
             return list(self.iter_events(flt, offset=offset, limit=limit))
+        return self._search_window(flt, offset, limit, known, walk=self._walks(flt))
+
+    def _search_window(self, flt: Filter, offset: int, limit: int, known: Sequence[Group], *,
+                       walk: bool) -> list[tuple[Event, Source]]:
         rank = _rank(flt)
-        walk = self._walks(flt)
-        if walk and offset == 0:
-            first = self._near_top(flt, limit)
-            if first is not None:
-                return first
         self._search_hits(flt)
         if walk:
             start, skip = self._walk_start(flt, offset, known)

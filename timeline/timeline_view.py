@@ -105,13 +105,12 @@ class TimelineView(ScrollView, can_focus=True):
             self.filter = flt
         self._pages.clear()
         self._wanted_row = None
-        self.counting = not self.store.counts_quickly(self.filter)
-        if self.counting:
-            first = self._pages[0] = self.store.events(self.filter, offset=0, limit=PAGE)
-            self.rows = RowMap(leading_groups([bucket_of(event.start, event.granularity) for event, _ in first]))
-            self.counting = len(first) == PAGE  # a short first page is the whole timeline
-        else:
-            self.rows = RowMap(self.store.groups(self.filter))
+        first, groups = self.store.top(self.filter, PAGE)
+        self._pages[0] = first
+        self.counting = groups is None and len(first) == PAGE  # a short first page is the whole timeline
+        if groups is None:
+            groups = leading_groups([bucket_of(event.start, event.granularity) for event, _ in first])
+        self.rows = RowMap(groups)
         self.virtual_size = Size(self.size.width, len(self.rows))
         if keep_position:
             self.move_to(self.cursor_row)
