@@ -139,6 +139,7 @@ class Store:
         self._hit_count = 0
         self._many_state: tuple | None = None  # (FTS query, database state) _many answers for
         self._many = 0
+        self._anchors: tuple[tuple | None, dict[int, int]] = (None, {})  # (filter and matches, rows -> position)
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
             conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -622,12 +623,13 @@ class Store:
                                  f"ORDER BY e.{rank} LIMIT ?)", [*params, limit])
         return rows if len(rows) == limit else None
 
-    def top(self, flt: Filter, limit: int) -> tuple[list[tuple[Event, Source]], list[Group] | None]:
-        """The first rows of a filtered timeline, and its headings if they are a quick read.
-        None when they are not (a search matching a large share of the timeline): a window
-        is still quick, but count in another thread, with another Store."""
+    def top(self, flt: Filter, limit: int) -> tuple[list[tuple[Event, Source]] | None, list[Group] | None]:
+        """The first rows of a filtered timeline (None: not read, ask events() when needed), and
+        its headings if they are a quick read. None when they are not (a search matching a
+        large share of the timeline): a window is still quick, but count in another thread,
+        with another Store."""
         if not fts_query(flt.search):
-            return self.events(flt, 0, limit), self.groups(flt)
+            return None, self.groups(flt)
         first = self._near_top(flt, limit)  # enough matches near the top: a common word
         if first is not None:
             return first, None
@@ -646,11 +648,30 @@ class Store:
                 bucket = group.bucket
                 break
             first += group.count
-        if bucket is None:
-            return 0, offset
-        column = "stories" if flt.grouped else "events"
-        start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?", [bucket]).fetchone()[0]
+        start = 0
+        if bucket is not None:
+            column = "stories" if flt.grouped else "events"
+            start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
+                                    [bucket]).fetchone()[0]
+        # where the last windows read ended, if nearer: paging down walks one page, not a heading
+        anchors = self._anchors[1] if self._anchors[0] == (flt, self._hits_state) else {}
+        nearer = max((rows for rows in anchors if first < rows <= offset), default=None)
+        if nearer is not None:
+            first, start = nearer, anchors[nearer]
         return start, offset - first
+
+    def _remember_walk(self, flt: Filter, offset: int, rows: list[tuple[Event, Source]]) -> None:
+        """Note that offset + len(rows) rows of the filtered timeline come before the position
+        after the last of rows, to start the next walk there."""
+        if not rows:
+            return
+        if self._anchors[0] != (flt, self._hits_state):
+            self._anchors = ((flt, self._hits_state), {})
+        anchors = self._anchors[1]
+        if len(anchors) >= 64:
+            anchors.clear()
+        after = self.db.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
+        anchors[offset + len(rows)] = after
 
     def groups(self, flt: Filter = Filter(), *, cancelled: Callable[[], bool] | None = None) -> list[Group]:
         """The headings of the filtered timeline in order, each with how many rows it holds.
@@ -716,8 +737,10 @@ class Store:
             start, skip = self._walk_start(flt, offset, known)
             where, params = self._where(flt, hits=True, walk=True)
             where += f" AND e.{rank} >= ?"
-            window, params = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?", [*params, start]
-            params += [limit, skip]
+            window = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?"
+            rows = self._window(flt, f"e.id IN ({window})", [*params, start, limit, skip])
+            self._remember_walk(flt, offset, rows)
+            return rows
         elif _search_only(flt) and flt.grouped:  # few matches: sort their stories
             window, params = (f"SELECT k.id FROM {_KEYS} WHERE k.id IN (SELECT k.story FROM temp.search_hits h "
                               f"CROSS JOIN {_KEYS} ON k.id = h.id) ORDER BY k.pos LIMIT ? OFFSET ?"), [limit, offset]

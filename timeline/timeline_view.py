@@ -106,7 +106,8 @@ class TimelineView(ScrollView, can_focus=True):
         self._pages.clear()
         self._wanted_row = None
         first, groups = self.store.top(self.filter, PAGE)
-        self._pages[0] = first
+        if first is not None:
+            self._pages[0] = first
         self.counting = groups is None and len(first) == PAGE  # a short first page is the whole timeline
         if groups is None:
             groups = leading_groups([bucket_of(event.start, event.granularity) for event, _ in first])
