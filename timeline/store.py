@@ -137,8 +137,6 @@ class Store:
         self._entity_ids: dict[str, int] = {}
         self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
         self._hit_count = 0
-        self._many_state: tuple | None = None  # (FTS query, database state) _many answers for
-        self._many = 0
         self._anchors: tuple[tuple | None, dict[int, int]] = (None, {})  # (filter and matches, rows -> position)
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
@@ -593,19 +591,8 @@ class Store:
 
     def _walks(self, flt: Filter) -> bool:
         """Whether the filter's rows are best found by walking the timeline in order, testing
-        each: a search matching so many events that collecting them all costs more. Asked
-        of the search index, without copying its matches."""
-        query = fts_query(flt.search)
-        if not query:
-            return False
-        state = (query, self.data_version(), self.db.conn.total_changes)
-        if state != self._many_state:
-            self._many = self.db.execute(
-                "SELECT count(*) > ? FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)",
-                [_WALK_ABOVE, query, _WALK_ABOVE + 1],
-            ).fetchone()[0]
-            self._many_state = state
-        return bool(self._many)
+        each: a search matching so many events that collecting them all costs more."""
+        return self._search_hits(flt) > _WALK_ABOVE
 
     def _near_top(self, flt: Filter, limit: int) -> list[tuple[Event, Source]] | None:
         """The first rows of a common search without copying its matches: the matches among
@@ -633,9 +620,8 @@ class Store:
         first = self._near_top(flt, limit)  # enough matches near the top: a common word
         if first is not None:
             return first, None
-        if self._walks(flt):
-            return self._search_window(flt, 0, limit, (), walk=True), None
-        return self._search_window(flt, 0, limit, (), walk=False), self.groups(flt)
+        walk = self._walks(flt)
+        return self._search_window(flt, 0, limit, (), walk=walk), None if walk else self.groups(flt)
 
     def _walk_start(self, flt: Filter, offset: int, known: Sequence[Group]) -> tuple[int, int]:
         """Where to start walking the timeline for the row at offset of a filtered timeline:
