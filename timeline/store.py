@@ -596,8 +596,8 @@ class Store:
 
     def _near_top(self, flt: Filter, limit: int) -> list[tuple[Event, Source]] | None:
         """The first rows of a common search without copying its matches: the matches among
-        the first _NEAR_TOP rows of the whole timeline, found as the search index is read.
-        None if those rows hold fewer than limit of them."""
+        the first _NEAR_TOP rows of the whole timeline, kept as the search index is read, are
+        few enough to sort. None if those rows hold fewer than limit of them."""
         rank = _rank(flt)
         if flt.grouped:
             near = ("SELECT m.id FROM events t JOIN events m ON m.story = t.id "
@@ -605,7 +605,7 @@ class Store:
         else:
             near = f"SELECT t.id FROM events t WHERE t.pos_all >= 0 AND t.pos_all < {_NEAR_TOP}"
         matching = f"SELECT h.rowid FROM events_fts h WHERE events_fts MATCH ? AND +h.rowid IN ({near})"
-        where, params = self._where(flt, hits=(matching, [fts_query(flt.search)]), walk=True)
+        where, params = self._where(flt, hits=(matching, [fts_query(flt.search)]))
         rows = self._window(flt, f"e.id IN (SELECT e.id FROM events e{where} AND e.{rank} < {_NEAR_TOP} "
                                  f"ORDER BY e.{rank} LIMIT ?)", [*params, limit])
         return rows if len(rows) == limit else None
