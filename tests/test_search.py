@@ -195,7 +195,10 @@ async def test_a_newer_search_cancels_the_count_of_the_older(big, walking, small
             await counted(app, pilot)
             assert app.filter.search == "strike" and not app.timeline.counting
             assert app.timeline.event_count == store.count(Filter(search="strike"))
-            assert not app.timeline.counted(Filter(search="tariff"), store.groups(Filter(search="tariff")))
+            assert not app.timeline.counted(app.timeline.loads - 1, store.groups(Filter(search="tariff")))
+            app.apply_filter(Filter(search="strike"), keep_position=True)  # the database changed, say
+            stale = app.timeline.loads - 1
+            assert app.timeline.counting and not app.timeline.counted(stale, [])
             app.apply_filter(Filter(search="budget"))
             app.apply_filter(Filter())  # clearing the search cancels its count too
             await counted(app, pilot)

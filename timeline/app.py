@@ -163,14 +163,14 @@ class TimelineApp(App[None]):
         self._show_filters()
         self.workers.cancel_group(self, "count")
         if self.timeline.counting:  # once the first page is on screen: two cores go a long way
-            self.call_after_refresh(self._count_if_shown, flt)
+            self.call_after_refresh(self._count_if_shown, flt, self.timeline.loads)
 
-    def _count_if_shown(self, flt: Filter) -> None:
-        if self.timeline.counting and flt == self.filter:
-            self._count(flt)
+    def _count_if_shown(self, flt: Filter, load: int) -> None:
+        if self.timeline.counting and load == self.timeline.loads:
+            self._count(flt, load)
 
     @work(thread=True, exclusive=True, group="count")
-    def _count(self, flt: Filter) -> None:
+    def _count(self, flt: Filter, load: int) -> None:
         """Count a timeline's rows under each heading with a connection of its own, while the
         first page is on screen; a newer count (the user searched again) cancels this one."""
         worker = get_current_worker()
@@ -183,10 +183,10 @@ class TimelineApp(App[None]):
             self.call_from_thread(self.notify, str(error), severity="error")
             return
         if not worker.is_cancelled:
-            self.call_from_thread(self._counted, flt, groups)
+            self.call_from_thread(self._counted, load, groups)
 
-    def _counted(self, flt: Filter, groups: list[Group]) -> None:
-        if self.timeline.counted(flt, groups):
+    def _counted(self, load: int, groups: list[Group]) -> None:
+        if self.timeline.counted(load, groups):
             self.query_one(DensityStrip).show(groups)
             self._show_filters()
 

@@ -90,6 +90,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.filter = Filter()
         self.rows = RowMap([])
         self.counting = False  # rows known only from the top: the rest are being counted
+        self.loads = 0  # how many timelines were loaded: a count is for one of them
         self._wanted_row: int | None = None  # where to go once they are
         self._pages: OrderedDict[int, list[tuple[Event, Source]]] = OrderedDict()
 
@@ -100,9 +101,10 @@ class TimelineView(ScrollView, can_focus=True):
 
         When its headings are slow to count (a search for a common word), the first page is
         shown at once under its own headings, and ``counting`` is set: the caller counts in
-        the background and hands the headings to ``counted``."""
+        the background and hands the headings to ``counted`` with ``loads`` as it is now."""
         if flt is not None:
             self.filter = flt
+        self.loads += 1
         self._pages.clear()
         self._wanted_row = None
         first, groups = self.store.top(self.filter, PAGE)
@@ -120,10 +122,11 @@ class TimelineView(ScrollView, can_focus=True):
             self.cursor_row = self.rows.event_row_near(0) or 0
         self.refresh()  # every row, not only the cursor's: the pages behind them are new
 
-    def counted(self, flt: Filter, groups: list[Group]) -> bool:
-        """Take the headings of the timeline being counted; False if it is no longer the one shown.
-        Rows already shown keep their numbers: only rows after them are added."""
-        if not self.counting or flt != self.filter:
+    def counted(self, load: int, groups: list[Group]) -> bool:
+        """Take the headings of the timeline being counted (the load-th loaded); False if it is
+        no longer the one shown. Rows already shown keep their numbers: only rows after them
+        are added."""
+        if not self.counting or load != self.loads:
             return False
         self.counting = False
         self.rows = RowMap(groups)
