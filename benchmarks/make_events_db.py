@@ -1,6 +1,6 @@
 """A timeline database of a million events, made through the product's own store.
 
-    python benchmarks/make_events_db.py OUT.db [--events 1000000] [--seed 1]
+    python benchmarks/make_events_db.py OUT.db [--events 1000000] [--seed 1] [--resume]
 
 Generated articles go through ``Store.write`` exactly as the indexer sends
 them (Article, content hash, Events with their Mentions), then ``refresh``.
@@ -158,12 +158,13 @@ class Generator:
         return article, events
 
 
-def make(path: Path, events: int, seed: int) -> None:
+def make(path: Path, events: int, seed: int, *, resume: bool = False) -> None:
     generator = Generator(seed)
     articles = -(-events // EVENTS_PER_ARTICLE)
     started = time.perf_counter()
-    with Store(path) as store:
-        for first in range(0, articles, BATCH):
+    with Store(path, create=not resume) as store:
+        done = skip_written(store, generator) if resume else 0
+        for first in range(done, articles, BATCH):
             batch = []
             for number in range(first, min(first + BATCH, articles)):
                 article, found = generator.article(number)
@@ -181,16 +182,32 @@ def make(path: Path, events: int, seed: int) -> None:
           f"refreshed (counts, stories) in {refreshed:.0f} s")
 
 
+def skip_written(store: Store, generator: Generator) -> int:
+    """How many articles an interrupted run wrote; the generator is moved past them, so the
+    database goes on exactly as one uninterrupted run would have made it."""
+    written = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    for number in range(written):
+        article, _ = generator.article(number)
+    if written:
+        stored = store.article(f"generated-{written - 1}")
+        if stored is None or stored["title"] != article.title:
+            raise SystemExit(f"{store.path}: not made by this generator with this seed; cannot resume")
+    print(f"  resuming after {written:,} articles", flush=True)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", type=Path)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with a database an interrupted run left (same --seed), then refresh it")
     args = parser.parse_args(argv)
-    if args.target.exists():
-        print(f"{args.target} exists; remove it first", file=sys.stderr)
+    if args.target.exists() and not args.resume:
+        print(f"{args.target} exists; remove it first, or --resume an interrupted run", file=sys.stderr)
         return 1
-    make(args.target, args.events, args.seed)
+    make(args.target, args.events, args.seed, resume=args.resume)
     return 0
 
 

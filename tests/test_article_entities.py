@@ -2,11 +2,13 @@
 
 import sqlite3
 
+import pytest
+
 from timeline.app import TimelineApp
 from timeline.events import extract
 from timeline.indexer import index
 from timeline.model import Article
-from timeline.store import SCHEMA_VERSION, Filter, Store
+from timeline.store import SCHEMA_VERSION, Filter, Store, StoreError
 
 from .conftest import DCT, write_article
 from .test_app import bar, screen_text
@@ -83,10 +85,23 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
         conn.execute("DROP TABLE stale_entities")
         conn.execute("DROP INDEX entities_rank")
         conn.execute("ALTER TABLE entities DROP COLUMN article_count")
+        conn.execute("DROP INDEX events_keys")
+        conn.execute("DROP TRIGGER events_au")  # version 1 re-indexed a sentence on any update, and on insert
+        conn.execute("CREATE TRIGGER events_au AFTER UPDATE ON events BEGIN "
+                     "INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+                     "INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text); END")
+        conn.execute("CREATE TRIGGER events_ai AFTER INSERT ON events BEGIN "
+                     "INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text); END")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
-    with Store(path) as store:
+    with pytest.raises(StoreError, match="schema version 1"):
+        Store(path, read_only=True)
+    with Store(path, create=False) as store:  # as the app opens it
         assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        triggers = dict(store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        assert "events_ai" not in triggers and "UPDATE OF text" in triggers["events_au"]
+        assert store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_keys'").fetchone()
+        assert store.count(Filter(search="google")) == 1
         assert store.get_meta("ui.theme") == "kept"
         assert store.find_entity("Google").articles == 1
         assert store.find_entity("Sundar Pichai") is None  # named in no dated sentence: not in version 1

@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from timeline import articles
 from timeline.articles import Article, Problem, read
 from timeline.cli import cli
-from timeline.store import Store
+from timeline.store import SCHEMA_VERSION, Store
 
 from .conftest import write_article
 
@@ -309,7 +309,8 @@ def test_an_old_database_says_what_to_do(tmp_path):
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     for args in (["index", HOSTILE / "markup.md"], ["export"]):
-        one_line_error(run(*args, "--db", db), "schema version 0, this timeline needs 2", "delete the file and index again")
+        one_line_error(run(*args, "--db", db), f"schema version 0, this timeline needs {SCHEMA_VERSION}",
+                       "delete the file and index again")
 
 
 def test_a_read_only_database_is_named_as_such(tmp_path, monkeypatch):

@@ -127,6 +127,21 @@ def test_other_schema_versions_are_named(tmp_path):
         Store(tmp_path / "t.db")
 
 
+def fts_pages(store) -> int:
+    return store.db.execute("SELECT count(*) FROM events_fts_data").fetchone()[0]
+
+
+def test_renumbering_leaves_the_search_index_alone(store):
+    write(store, [(article(), "h1", [event(), event(value="2025", start="2025-01-01", end="2025-12-31")])])
+    store.refresh()
+    before = fts_pages(store)
+    store.write([(article("a0"), "h0", [event("a0", value="2020", start="2020-01-01", end="2020-12-31")])])
+    written = fts_pages(store)
+    store.refresh()  # every older event moves down one place, and none is re-indexed
+    assert fts_pages(store) == written > before
+    assert [e.text for e, _ in store.events(Filter(search="google"))] == ["Google did a thing last year."] * 3
+
+
 def test_counts_left_stale_by_a_killed_run_are_refreshed(tmp_path, store):
     from timeline.indexer import index
 

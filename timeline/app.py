@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
+from textual.worker import get_current_worker
 
 from .density_strip import DensityStrip
 from .display import one_line
@@ -21,7 +22,7 @@ from .export import describe_filter, export
 from .model import Event, Source
 from .periods import parse_period
 from .screens import ArticleScreen, ConfirmScreen, EntityFilterScreen, HelpScreen, excerpt_text
-from .store import Filter, Store, StoreError, bucket_of
+from .store import Cancelled, Filter, Group, Store, StoreError, bucket_of
 from .timeline_view import TimelineView
 
 PROMPTS = {
@@ -113,7 +114,7 @@ class TimelineApp(App[None]):
         self._seen_version = version
         before = self.timeline.event_count
         self.apply_filter(self.filter, keep_position=True)
-        if self.timeline.event_count != before:
+        if self.timeline.event_count != before and not self.timeline.counting:
             self.notify(f"The database changed: {self.timeline.event_count:,} events now.", timeout=4)
 
     @property
@@ -160,11 +161,42 @@ class TimelineApp(App[None]):
         self.timeline.load(flt, keep_position=keep_position)
         self.query_one(DensityStrip).show(self.timeline.rows.groups)
         self._show_filters()
+        self.workers.cancel_group(self, "count")
+        if self.timeline.counting:  # once the first page is on screen: two cores go a long way
+            self.call_after_refresh(self._count_if_shown, flt, self.timeline.loads)
+
+    def _count_if_shown(self, flt: Filter, load: int) -> None:
+        if self.timeline.counting and load == self.timeline.loads:
+            self._count(flt, load)
+
+    @work(thread=True, exclusive=True, group="count")
+    def _count(self, flt: Filter, load: int) -> None:
+        """Count a timeline's rows under each heading with a connection of its own, while the
+        first page is on screen; a newer count (the user searched again) cancels this one."""
+        worker = get_current_worker()
+        try:
+            with Store(self.store.path, create=False, read_only=True) as reader:
+                groups = reader.groups(flt, cancelled=lambda: worker.is_cancelled)
+        except Cancelled:
+            return
+        except StoreError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._counted, load, groups)
+
+    def _counted(self, load: int, groups: list[Group]) -> None:
+        if self.timeline.counted(load, groups):
+            self.query_one(DensityStrip).show(groups)
+            self._show_filters()
 
     def _show_filters(self) -> None:
         count = self.timeline.event_count
         line = Text(one_line(describe_filter(self.store, self.filter)), style="bold")
-        line.append(f"  ·  {count:,} event{'' if count == 1 else 's'}", style="")
+        if self.timeline.counting:
+            line.append(f"  ·  {count:,}+ events, counting…", style="")
+        else:
+            line.append(f"  ·  {count:,} event{'' if count == 1 else 's'}", style="")
         hints = []
         if len(self.filter.entity_ids) > 1:
             hints.append("a: " + ("any" if self.filter.match_all else "all") + " instead")

@@ -78,6 +78,18 @@ class RowMap:
         return self._group_rows
 
 
+def leading_groups(buckets: Sequence[str]) -> list[Group]:
+    """The headings of a timeline's first rows, from the bucket of each row in order: exact but
+    for the last, which may hold more rows than these."""
+    groups: list[Group] = []
+    for bucket in buckets:
+        if groups and groups[-1].bucket == bucket:
+            groups[-1] = Group(bucket, groups[-1].count + 1)
+        else:
+            groups.append(Group(bucket, 1))
+    return groups
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One cell of the density strip: a span of the timeline and how many events it holds."""

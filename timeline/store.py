@@ -15,7 +15,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -25,13 +25,25 @@ from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
 
 SCHEMA_VERSION = 2
+# A search matching more events than this finds its windows by walking the timeline in
+# order, and its heading counts are better left to another thread.
+_WALK_ABOVE = 5000
+_NEAR_TOP = 4096  # rows of the whole timeline a common search's first page is looked for in first
 _BUSY_TIMEOUT_MS = 30_000
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
+# What a search needs of each matching event, in an index narrow enough to read a hundred
+# thousand of them quickly (the events table itself is wide: every sentence is in it).
+_KEYS_INDEX = "CREATE INDEX IF NOT EXISTS events_keys ON events(id, story, bucket, pos, pos_all)"
+_KEYS = "events k INDEXED BY events_keys"
 _MARK_MATCH = "m.article_id = e.article_id AND m.char_start = e.char_start AND m.value = e.value"
 
 
 class StoreError(Exception):
     """A database that cannot be used, with a one-line reason."""
+
+
+class Cancelled(StoreError):
+    """A read given up because its caller no longer wants the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +128,16 @@ class Store:
         self.path = Path(path)
         self._check_path(create and not read_only)
         self._entity_ids: dict[str, int] = {}
+        self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
+        self._hit_count = 0
+        self._anchors: tuple[tuple | None, dict[int, int]] = (None, {})  # (filter and matches, rows -> position)
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
             conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self.db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
-            self._prepare(create and not read_only)
+            self._prepare(create and not read_only, writable=not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
 
@@ -146,11 +161,11 @@ class Store:
             if not self.path.parent.is_dir():
                 raise StoreError(f"{self.path.parent}: folder does not exist")
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool, writable: bool = True) -> None:
         tables = set(self.db.table_names())
         if "meta" in tables:
             version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if version is not None and version[0] == "1" and create:
+            if version is not None and version[0] == "1" and writable:
                 self._migrate_from_1()
                 return
             if version is None or int(version[0]) != SCHEMA_VERSION:
@@ -217,6 +232,7 @@ class Store:
                 "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
             )
             db["events"].create_index(["value"], index_name="events_value")
+            db.execute(_KEYS_INDEX)
             db["marks"].create({"article_id": str, "char_start": int, "value": str}, pk=("article_id", "char_start", "value"))
             db["stale_values"].create({"value": str}, pk="value")
             self._create_files()
@@ -260,7 +276,9 @@ class Store:
     def _migrate_from_1(self) -> None:
         """Version 2 keeps every entity an article names, dated sentence or not. Until the next
         index run extracts every article again (the hashes are cleared for it), an article's
-        entities are those of its events."""
+        entities are those of its events. Version 1 also re-indexed an event's sentence for
+        search whenever any of its columns changed, leaving the search index several times
+        its size and many times slower to query: it is compacted once."""
         with self._writing():
             if self.get_meta("schema_version") != "1":
                 return  # another process migrated it meanwhile
@@ -276,6 +294,8 @@ class Store:
                 "FROM event_entities x JOIN events e ON e.id = x.event_id GROUP BY e.article_id, x.entity_id"
             )
             self.db.execute("UPDATE articles SET content_hash = NULL")
+            self.db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
+            self.db.execute(_KEYS_INDEX)
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         self.refresh_entity_counts()
 
@@ -560,29 +580,145 @@ class Store:
             for table in ("articles", "events", "entities")
         }
 
-    def _where(self, flt: Filter) -> tuple[str, list]:
+    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False) -> tuple[str, list]:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
-        passes the filter; its entities are every event's, in ``story_entities``."""
+        passes the filter; its entities are every event's, in ``story_entities``.
+
+        With hits, a search reads temp.search_hits (see _search_hits), which must hold its
+        matches. With walk too, the clause is written to be tested row by row while walking
+        the timeline in order (a search matching a good share of it), not from the matches up."""
         rank = _rank(flt)
         clauses, params = [f"e.{rank} IS NOT NULL"], []
         if flt.grouped:
             entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
-            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article)
+            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk)
             clauses += entity_clauses
             params += entity_params
-            if member_clauses:
+            if member_clauses and walk:
+                clauses.append(f"EXISTS (SELECT 1 FROM events m WHERE m.story = e.id AND {' AND '.join(member_clauses)})")
+                params += member_params
+            elif member_clauses:
                 clauses.append(f"e.id IN (SELECT m.story FROM events m WHERE {' AND '.join(member_clauses)})")
                 params += member_params
         else:
-            member_clauses, member_params = _member_clauses(flt, "e", entities=True)
+            member_clauses, member_params = _member_clauses(flt, "e", entities=True, hits=hits, walk=walk)
             clauses += member_clauses
             params += member_params
         return " WHERE " + " AND ".join(clauses), params
 
-    def groups(self, flt: Filter = Filter()) -> list[Group]:
-        """The headings of the filtered timeline in order, each with how many rows it holds."""
+    # --- searching -------------------------------------------------------------
+
+    def _search_hits(self, flt: Filter) -> int:
+        """Put the ids of the events a filter's search matches in temp.search_hits, once per
+        search and state of the database, and say how many there are (0 without a search).
+
+        FTS5 reads a word's matches in id order only, and a common word has hundreds of
+        thousands: read once, they answer "does this event match?" by a rowid lookup for
+        every window and heading count of the search after."""
+        query = fts_query(flt.search)
+        if not query:
+            return 0
+        state = (query, self.data_version(), self.db.conn.total_changes)
+        if state != self._hits_state:
+            with self.db.atomic():
+                self.db.execute("DROP TABLE IF EXISTS temp.search_hits")
+                self.db.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
+                self._hit_count = self.db.execute(
+                    "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?", [query]
+                ).rowcount
+            self._hits_state = (query, self.data_version(), self.db.conn.total_changes)
+        return self._hit_count
+
+    def _walks(self, flt: Filter) -> bool:
+        """Whether the filter's rows are best found by walking the timeline in order, testing
+        each: a search matching so many events that collecting them all costs more."""
+        return self._search_hits(flt) > _WALK_ABOVE
+
+    def _near_top(self, flt: Filter, limit: int) -> list[tuple[Event, Source]] | None:
+        """The first rows of a common search without copying its matches: the matches among
+        the first _NEAR_TOP rows of the whole timeline, kept as the search index is read, are
+        few enough to sort. None if those rows hold fewer than limit of them."""
+        rank = _rank(flt)
+        if flt.grouped:
+            near = ("SELECT m.id FROM events t JOIN events m ON m.story = t.id "
+                    f"WHERE t.pos >= 0 AND t.pos < {_NEAR_TOP}")
+        else:
+            near = f"SELECT t.id FROM events t WHERE t.pos_all >= 0 AND t.pos_all < {_NEAR_TOP}"
+        matching = f"SELECT h.rowid FROM events_fts h WHERE events_fts MATCH ? AND +h.rowid IN ({near})"
+        where, params = self._where(flt, hits=(matching, [fts_query(flt.search)]))
+        rows = self._window(flt, f"e.id IN (SELECT e.id FROM events e{where} AND e.{rank} < {_NEAR_TOP} "
+                                 f"ORDER BY e.{rank} LIMIT ?)", [*params, limit])
+        return rows if len(rows) == limit else None
+
+    def top(self, flt: Filter, limit: int) -> tuple[list[tuple[Event, Source]] | None, list[Group] | None]:
+        """The first rows of a filtered timeline (None: not read, ask events() when needed), and
+        its headings if they are a quick read. None when they are not (a search matching a
+        large share of the timeline): a window is still quick, but count in another thread,
+        with another Store."""
+        if not fts_query(flt.search):
+            return None, self.groups(flt)
+        first = self._near_top(flt, limit)  # enough matches near the top: a common word
+        if first is not None:
+            return first, None
+        walk = self._walks(flt)
+        return self._search_window(flt, 0, limit, (), walk=walk), None if walk else self.groups(flt)
+
+    def _walk_start(self, flt: Filter, offset: int, known: Sequence[Group]) -> tuple[int, int]:
+        """Where to start walking the timeline for the row at offset of a filtered timeline:
+        (unfiltered position, rows of the filtered timeline to skip from there). Known
+        headings of the filtered timeline (a prefix of them will do) let the walk start at
+        the heading holding offset rather than at the top."""
+        first, bucket = 0, None
+        for group in known:
+            if first + group.count > offset or group is known[-1]:
+                bucket = group.bucket
+                break
+            first += group.count
+        start = 0
+        if bucket is not None:
+            column = "stories" if flt.grouped else "events"
+            start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
+                                    [bucket]).fetchone()[0]
+        # where the last windows read ended, if nearer: paging down walks one page, not a heading
+        anchors = self._anchors[1] if self._anchors[0] == (flt, self._hits_state) else {}
+        nearer = max((rows for rows in anchors if first < rows <= offset), default=None)
+        if nearer is not None:
+            first, start = nearer, anchors[nearer]
+        return start, offset - first
+
+    def _remember_walk(self, flt: Filter, offset: int, rows: list[tuple[Event, Source]]) -> None:
+        """Note that offset + len(rows) rows of the filtered timeline come before the position
+        after the last of rows, to start the next walk there."""
+        if not rows:
+            return
+        if self._anchors[0] != (flt, self._hits_state):
+            self._anchors = ((flt, self._hits_state), {})
+        anchors = self._anchors[1]
+        if len(anchors) >= 64:
+            anchors.clear()
+        after = self.db.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
+        anchors[offset + len(rows)] = after
+
+    def groups(self, flt: Filter = Filter(), *, cancelled: Callable[[], bool] | None = None) -> list[Group]:
+        """The headings of the filtered timeline in order, each with how many rows it holds.
+        Raises Cancelled as soon as ``cancelled()`` says the answer is no longer wanted."""
+        if cancelled is None:
+            return self._groups(flt)
+        if cancelled():
+            raise Cancelled("counting given up")
+        self.db.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
+        try:
+            return self._groups(flt)
+        except sqlite3.OperationalError:
+            if cancelled():
+                raise Cancelled("counting given up") from None
+            raise
+        finally:
+            self.db.conn.set_progress_handler(None, 0)
+
+    def _groups(self, flt: Filter) -> list[Group]:
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
             rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
@@ -590,16 +726,70 @@ class Store:
             rows = self.db.execute(
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
+        elif _search_only(flt):
+            # a story's events all tell one period, so they sit under its heading: count the
+            # stories the matching events belong to, heading by heading; straight from the
+            # search index unless the matches are at hand already (a count in another thread,
+            # with a Store of its own, need not copy them first)
+            query = fts_query(flt.search)
+            if self._hits_state is not None and self._hits_state[0] == query:
+                self._search_hits(flt)  # brought up to date if the database changed
+                matches, params = f"temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id", []
+            else:
+                matches, params = f"events_fts h CROSS JOIN {_KEYS} ON k.id = h.rowid WHERE events_fts MATCH ?", [query]
+            rows = self.db.execute(
+                f"SELECT k.bucket, count({'DISTINCT k.story' if flt.grouped else '*'}) "
+                f"FROM {matches} GROUP BY k.bucket ORDER BY k.bucket", params
+            )
         else:
-            where, params = self._where(flt)
+            where, params = self._where(flt, hits=bool(self._search_hits(flt)))
             rows = self.db.execute(
                 f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
             )
         return [Group(bucket, count) for bucket, count in rows]
 
-    def events(self, flt: Filter = Filter(), offset: int = 0, limit: int = 100) -> list[tuple[Event, Source]]:
-        """A window of the filtered timeline, in timeline order."""
-        return list(self.iter_events(flt, offset=offset, limit=limit))
+    def events(self, flt: Filter = Filter(), offset: int = 0, limit: int = 100,
+               known: Sequence[Group] = ()) -> list[tuple[Event, Source]]:
+        """A window of the filtered timeline, in timeline order. ``known``: headings of the
+        filtered timeline known so far (a prefix of them will do), to find a search's window
+        from the nearest heading rather than from the top."""
+        if not fts_query(flt.search):
+            return list(self.iter_events(flt, offset=offset, limit=limit))
+        return self._search_window(flt, offset, limit, known, walk=self._walks(flt))
+
+    def _search_window(self, flt: Filter, offset: int, limit: int, known: Sequence[Group], *,
+                       walk: bool) -> list[tuple[Event, Source]]:
+        rank = _rank(flt)
+        self._search_hits(flt)
+        if walk:
+            start, skip = self._walk_start(flt, offset, known)
+            where, params = self._where(flt, hits=True, walk=True)
+            where += f" AND e.{rank} >= ?"
+            window = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?"
+            rows = self._window(flt, f"e.id IN ({window})", [*params, start, limit, skip])
+            self._remember_walk(flt, offset, rows)
+            return rows
+        elif _search_only(flt) and flt.grouped:  # few matches: sort their stories
+            window, params = (f"SELECT k.id FROM {_KEYS} WHERE k.id IN (SELECT k.story FROM temp.search_hits h "
+                              f"CROSS JOIN {_KEYS} ON k.id = h.id) ORDER BY k.pos LIMIT ? OFFSET ?"), [limit, offset]
+        elif _search_only(flt):
+            window, params = (f"SELECT k.id FROM temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id "
+                              "ORDER BY k.pos_all LIMIT ? OFFSET ?"), [limit, offset]
+        else:
+            where, params = self._where(flt, hits=True)
+            window, params = f"SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?", [*params, limit, offset]
+        return self._window(flt, f"e.id IN ({window})", params)
+
+    def _window(self, flt: Filter, window: str, params: list) -> list[tuple[Event, Source]]:
+        sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
+        cursor = self.db.execute(
+            f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
+                       (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
+                FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE {window} ORDER BY e.{_rank(flt)}""",
+            params,
+        )
+        return [(_event_from_row(row), Source(row[1], *row[10:14])) for row in cursor]
 
     def iter_events(
         self, flt: Filter = Filter(), *, offset: int = 0, limit: int = -1
@@ -658,7 +848,7 @@ class Store:
                 [bucket, bucket, start],
             ).fetchone()
             return row[0]
-        where, params = self._where(flt)
+        where, params = self._where(flt, hits=bool(self._search_hits(flt)))
         row = self.db.execute(
             f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
             [*params, bucket, bucket, start],
@@ -764,6 +954,12 @@ def _single_entity(flt: Filter) -> bool:
             and not flt.date_from and not flt.date_to and not flt.marked_only)
 
 
+def _search_only(flt: Filter) -> bool:
+    """A search and nothing else."""
+    return bool(fts_query(flt.search)) and not (flt.entity_ids or flt.excluded_ids or flt.date_from
+                                                 or flt.date_to or flt.marked_only)
+
+
 def _story_entity_clauses(flt: Filter) -> tuple[list[str], list]:
     clauses, params = [], []
     story_of = "SELECT pos FROM story_entities WHERE entity_id"
@@ -795,8 +991,12 @@ def _article_entity_clauses(flt: Filter, e: str) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[str], list]:
-    """Conditions on single events (table alias ``alias``) for a filter."""
+def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tuple[str, list] = False,
+                    walk: bool = False) -> tuple[list[str], list]:
+    """Conditions on single events (table alias ``alias``) for a filter. With hits, a search
+    is looked up in temp.search_hits (or in the ids hits selects, if it is (SQL, params)),
+    from each event when walking (``+`` keeps SQLite from driving the query from all the
+    matches instead)."""
     e = alias
     clauses, params = [], []
     if entities and flt.in_article:
@@ -818,7 +1018,11 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool) -> tuple[list[st
         clauses.append(f"{e}.id NOT IN (SELECT event_id FROM event_entities WHERE entity_id IN ({marks}))")
         params.extend(flt.excluded_ids)
     query = fts_query(flt.search)
-    if query:
+    if query and hits:
+        matching, matching_params = hits if isinstance(hits, tuple) else ("SELECT id FROM temp.search_hits", [])
+        clauses.append(f"{'+' if walk else ''}{e}.id IN ({matching})")
+        params.extend(matching_params)
+    elif query:
         clauses.append(f"{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(query)
     if flt.date_from:

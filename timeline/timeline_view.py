@@ -18,8 +18,8 @@ from textual.strip import Strip
 from .display import one_line, search_pattern
 from .model import Event, Source
 from .periods import FINE, describe
-from .rows import Heading, RowMap
-from .store import Filter, Store
+from .rows import Heading, RowMap, leading_groups
+from .store import Filter, Group, Store, bucket_of
 
 PAGE = 128  # events fetched per query
 PAGES_KEPT = 24
@@ -89,16 +89,31 @@ class TimelineView(ScrollView, can_focus=True):
         self.store = store
         self.filter = Filter()
         self.rows = RowMap([])
+        self.counting = False  # rows known only from the top: the rest are being counted
+        self.loads = 0  # how many timelines were loaded: a count is for one of them
+        self._wanted_row: int | None = None  # where to go once they are
         self._pages: OrderedDict[int, list[tuple[Event, Source]]] = OrderedDict()
 
     # --- data ------------------------------------------------------------------
 
     def load(self, flt: Filter | None = None, *, keep_position: bool = False) -> None:
-        """Show the timeline for a filter (the current one if None), from the top or where it was."""
+        """Show the timeline for a filter (the current one if None), from the top or where it was.
+
+        When its headings are slow to count (a search for a common word), the first page is
+        shown at once under its own headings, and ``counting`` is set: the caller counts in
+        the background and hands the headings to ``counted`` with ``loads`` as it is now."""
         if flt is not None:
             self.filter = flt
-        self.rows = RowMap(self.store.groups(self.filter))
+        self.loads += 1
         self._pages.clear()
+        self._wanted_row = None
+        first, groups = self.store.top(self.filter, PAGE)
+        if first is not None:
+            self._pages[0] = first
+        self.counting = groups is None and len(first) == PAGE  # a short first page is the whole timeline
+        if groups is None:
+            groups = leading_groups([bucket_of(event.start, event.granularity) for event, _ in first])
+        self.rows = RowMap(groups)
         self.virtual_size = Size(self.size.width, len(self.rows))
         if keep_position:
             self.move_to(self.cursor_row)
@@ -107,11 +122,26 @@ class TimelineView(ScrollView, can_focus=True):
             self.cursor_row = self.rows.event_row_near(0) or 0
         self.refresh()  # every row, not only the cursor's: the pages behind them are new
 
+    def counted(self, load: int, groups: list[Group]) -> bool:
+        """Take the headings of the timeline being counted (the load-th loaded); False if it is
+        no longer the one shown. Rows already shown keep their numbers: only rows after them
+        are added."""
+        if not self.counting or load != self.loads:
+            return False
+        self.counting = False
+        self.rows = RowMap(groups)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        if self._wanted_row is not None:
+            self.move_to(self._wanted_row)
+            self._wanted_row = None
+        self.refresh()
+        return True
+
     def row_event(self, position: int) -> tuple[Event, Source] | None:
         number, offset = divmod(position, PAGE)
         page = self._pages.get(number)
         if page is None:
-            page = self.store.events(self.filter, offset=number * PAGE, limit=PAGE)
+            page = self.store.events(self.filter, offset=number * PAGE, limit=PAGE, known=self.rows.groups)
             self._pages[number] = page
             if len(self._pages) > PAGES_KEPT:
                 self._pages.popitem(last=False)
@@ -219,6 +249,8 @@ class TimelineView(ScrollView, can_focus=True):
         return row
 
     def move_to(self, row: int, step: int = 1) -> None:
+        # a row not counted yet is gone to once it is, unless the cursor moves on meanwhile
+        self._wanted_row = row if self.counting and row >= len(self.rows) else None
         target = self.rows.event_row_near(max(0, min(row, len(self.rows) - 1)), step)
         if target is None:
             target = self.rows.event_row_near(max(0, min(row, len(self.rows) - 1)), -step)
