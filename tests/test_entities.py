@@ -368,3 +368,10 @@ def test_a_ticker_suffix_is_not_a_name():
 def test_a_name_written_with_a_lowercase_start_is_an_organisation():
     found = {m.text: m.type for m in find_mentions("Other firms, including Microsoft and xAI, are stepping back.")}
     assert found["xAI"] == "ORG"
+
+
+def test_a_lone_letter_or_legal_form_is_not_a_name():
+    text = "COLUMBIA GAS SYSTEM INC <CG> DEBT UPGRADED BY S/P\n\nColumbia Gas System Inc said S/P upgraded it."
+    found = {m.text for m in find_mentions(text)}
+    assert not found & {"INC", "S", "P"}
+    assert "Columbia Gas System Inc" in found

@@ -1195,8 +1195,10 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         spans.sort()
     if " and " in text:
         spans = _join_known_and_names(text, spans, model.phrases)
-    return [  # _plausible
-        span for span in spans if span[1] - span[0] > _LONGEST_NOT_NAME or text[span[0] : span[1]].lower() not in _NOT_NAMES
+    return [  # _plausible, and not one letter ("S/P", "Series O")
+        span for span in spans
+        if (span[1] - span[0] > _LONGEST_NOT_NAME or text[span[0] : span[1]].lower() not in _NOT_NAMES)
+        and (span[1] - span[0] > 2 or len(text[span[0] : span[1]].rstrip(".")) > 1)
     ]
 
 
@@ -1262,6 +1264,8 @@ def _title_line_runs(text: str, line_start: int, model: EntityModel, doc: DocCon
 _NOT_NAMES = frozenset(
     "ai ceo cfo coo cto cio chairman president tv pc gdp ipo phd phds dna id faq url api "
     "am pm gmt est ok i image".split()
+    # a legal form alone ("INC <OBOD> RAISES DIVIDEND") names no one
+    + "inc inc. corp corp. co co. ltd ltd. plc llc ag sa nv".split()
 )
 
 
@@ -1269,7 +1273,8 @@ _LONGEST_NOT_NAME = max(map(len, _NOT_NAMES))
 
 
 def _plausible(mention: str) -> bool:
-    return normal_form(mention) not in _NOT_NAMES
+    """Not a word that never names anyone, and not a lone letter ("S/P", "Series O")."""
+    return normal_form(mention) not in _NOT_NAMES and len(mention.rstrip(".")) > 1
 
 
 # --- canonical names ------------------------------------------------------------------
