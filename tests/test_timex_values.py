@@ -11,18 +11,9 @@ from timeline.periods import period_of
 from timeline.timex import tag
 from timeline.timex_grammar import easter
 
+from .test_timex import found, value_of
+
 DCT = dt.date(2025, 6, 14)  # a Saturday
-
-
-def found(text: str, dct=DCT) -> list[tuple[str, str, str]]:
-    return [(t.text, t.type, t.value) for t in tag(text, dct)]
-
-
-def value_of(text: str, expression: str, dct=DCT) -> tuple[str, str]:
-    for timex in tag(text, dct):
-        if timex.text == expression:
-            return timex.type, timex.value
-    raise AssertionError(f"{expression!r} not tagged in {text!r}: {found(text, dct)}")
 
 
 # ---------------------------------------------------------------------------

@@ -961,32 +961,27 @@ def _search_only(flt: Filter) -> bool:
 
 
 def _story_entity_clauses(flt: Filter) -> tuple[list[str], list]:
-    clauses, params = [], []
-    story_of = "SELECT pos FROM story_entities WHERE entity_id"
-    if flt.entity_ids:
-        if flt.match_all:
-            clauses += [f"e.pos IN ({story_of} = ?)" for _ in flt.entity_ids]
-        else:
-            clauses.append(f"e.pos IN ({story_of} IN ({','.join('?' * len(flt.entity_ids))}))")
-        params += flt.entity_ids
-    if flt.excluded_ids:
-        clauses.append(f"e.pos NOT IN ({story_of} IN ({','.join('?' * len(flt.excluded_ids))}))")
-        params += flt.excluded_ids
-    return clauses, params
+    """Conditions on story rows (alias e) whose events name the chosen entities."""
+    return _entity_clauses(flt, "e.pos", "SELECT pos FROM story_entities WHERE entity_id")
 
 
 def _article_entity_clauses(flt: Filter, e: str) -> tuple[list[str], list]:
     """Conditions on events (alias e) whose article names the chosen entities anywhere."""
-    named_by = "SELECT article_id FROM article_entities WHERE entity_id"
+    return _entity_clauses(flt, f"{e}.article_id", "SELECT article_id FROM article_entities WHERE entity_id")
+
+
+def _entity_clauses(flt: Filter, column: str, named_by: str) -> tuple[list[str], list]:
+    """column must be among those named_by (a SELECT ending in "entity_id") gives for each chosen entity
+    (all of them, or any), and among none of those for the excluded ones."""
     clauses, params = [], []
     if flt.entity_ids:
         if flt.match_all:
-            clauses += [f"{e}.article_id IN ({named_by} = ?)" for _ in flt.entity_ids]
+            clauses += [f"{column} IN ({named_by} = ?)" for _ in flt.entity_ids]
         else:
-            clauses.append(f"{e}.article_id IN ({named_by} IN ({','.join('?' * len(flt.entity_ids))}))")
+            clauses.append(f"{column} IN ({named_by} IN ({','.join('?' * len(flt.entity_ids))}))")
         params += flt.entity_ids
     if flt.excluded_ids:
-        clauses.append(f"{e}.article_id NOT IN ({named_by} IN ({','.join('?' * len(flt.excluded_ids))}))")
+        clauses.append(f"{column} NOT IN ({named_by} IN ({','.join('?' * len(flt.excluded_ids))}))")
         params += flt.excluded_ids
     return clauses, params
 
