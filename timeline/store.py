@@ -819,6 +819,39 @@ class Store:
         for row in cursor:
             yield _event_from_row(row), Source(row[1], *row[10:14])
 
+    def export_rows(self, flt: Filter = Filter()) -> Iterator[tuple[tuple, list[tuple]]]:
+        """The whole filtered timeline in timeline order for an export, as plain tuples (no Event
+        objects): ``(id, article_id, bucket, start, granularity, value, text, title, source, url)``
+        per row, paired with the other tellings of its story in that layout, in ``story`` order
+        (none unless several articles tell it). Memory stays flat whatever the size."""
+        rank = _rank(flt)
+        where, params = self._where(flt)
+        # On dates alone (or nothing) most of the table is in reach, and no index holds the dates:
+        # reading it in storage order and sorting what passes costs a fraction of visiting every
+        # row in timeline order through the positions index. Other filters find their rows by index.
+        scan = " NOT INDEXED" if not (flt.entity_ids or flt.excluded_ids or fts_query(flt.search)
+                                      or flt.marked_only) else ""
+        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
+        cursor = self.db.execute(
+            f"""SELECT e.id, e.article_id, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source,
+                       a.url, {others}
+                FROM events e{scan} JOIN articles a ON a.id = e.article_id{where} ORDER BY e.{rank}""",
+            params,
+        )
+        for row in cursor:
+            if not row[10]:
+                yield row, []
+                continue
+            tellings = self.db.execute(
+                f"""SELECT e.id, e.article_id, e.bucket, e.start, e.granularity, e.value, e.text, a.title,
+                           a.source, a.url
+                    FROM events e JOIN articles a ON a.id = e.article_id
+                    WHERE e.story = ? AND e.id != ? ORDER BY {_ORDER}""",
+                [row[0], row[0]],
+            ).fetchall()
+            several = any(telling[1] != row[1] for telling in tellings)  # told by more than one article
+            yield row, tellings if several else []
+
     def story(self, event: Event) -> list[tuple[Event, Source]]:
         """Every source's telling of the event's story, the event's own first."""
         cursor = self.db.execute(
