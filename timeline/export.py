@@ -88,10 +88,11 @@ def cite(title: str | None, name: str | None, url: str | None) -> str:
     return cited
 
 
-# A row as Store.export_rows streams it: (id, article_id, bucket, start, granularity, value, text, title, source,
-# url), maybe more after.
+# A row as Store.export_rows streams it: (id, article, bucket, start, granularity, value, text, title, source,
+# url), maybe more after; article stands for the citation (title, source, url): the same article, the same citation.
 Row = tuple
-_BUCKET, _START, _GRANULARITY, _VALUE, _TEXT, _TITLE, _SOURCE, _URL = range(2, 10)
+_ARTICLE, _BUCKET, _START, _GRANULARITY, _VALUE, _TEXT, _TITLE, _SOURCE, _URL = range(1, 10)
+_CITATIONS_KEPT = 10_000  # citations remembered at most, so memory stays flat however many articles
 
 
 def write_rows(rows: Iterable[tuple[Row, list[Row]]], out: TextIO, *, title: str = "Timeline",
@@ -103,7 +104,7 @@ def write_rows(rows: Iterable[tuple[Row, list[Row]]], out: TextIO, *, title: str
     if description:
         out.write(f"{escape(description)}\n\n")
     year = bucket = period = when = None
-    cites: dict[tuple, str] = {}  # an article's citation, made once while it recurs
+    citations: dict = {}  # an article's citation, made once while it recurs
     lines: list[str] = []
     written = 0
     for row, others in rows:
@@ -117,17 +118,11 @@ def write_rows(rows: Iterable[tuple[Row, list[Row]]], out: TextIO, *, title: str
         if row[_START:_TEXT] != period:  # (start, granularity, value): runs of rows share it
             period = row[_START:_TEXT]
             when = escape(describe(row[_VALUE], row[_GRANULARITY], row[_START]))
-        for telling in (row, *others):
-            source = telling[_TITLE:_URL + 1]
-            cited = cites.get(source)
-            if cited is None:
-                if len(cites) >= 10_000:
-                    cites.clear()
-                cited = cites[source] = cite(*source)
-            if telling is row:
-                lines.append(f"- **{when}**: {escape(row[_TEXT])} ({cited})\n")
-            else:
-                lines.append(f"  - also: {escape(telling[_TEXT])} ({cited})\n")
+        cited = citations.get(row[_ARTICLE]) or _remember(citations, row)
+        lines.append(f"- **{when}**: {escape(row[_TEXT])} ({cited})\n")
+        for other in others:
+            cited = citations.get(other[_ARTICLE]) or _remember(citations, other)
+            lines.append(f"  - also: {escape(other[_TEXT])} ({cited})\n")
         written += 1
         if len(lines) >= _CHUNK_LINES:
             out.write("".join(lines))
@@ -136,6 +131,13 @@ def write_rows(rows: Iterable[tuple[Row, list[Row]]], out: TextIO, *, title: str
     if not written:
         out.write("No events.\n")
     return written
+
+
+def _remember(citations: dict, row: Row) -> str:
+    if len(citations) >= _CITATIONS_KEPT:
+        citations.clear()
+    cited = citations[row[_ARTICLE]] = cite(row[_TITLE], row[_SOURCE], row[_URL])
+    return cited
 
 
 def write_markdown(rows: Iterable[tuple[Event, Source]], out: TextIO, *, title: str = "Timeline",
@@ -152,8 +154,9 @@ def write_markdown(rows: Iterable[tuple[Event, Source]], out: TextIO, *, title: 
 
 
 def _row(event: Event, source: Source) -> Row:
-    return (event.id, event.article_id, bucket_of(event.start, event.granularity), event.start, event.granularity,
-            event.value, event.text, source.title, source.source, source.url)
+    citation = (source.title, source.source, source.url)  # what the citation is made of: rows may share an article id
+    return (event.id, citation, bucket_of(event.start, event.granularity), event.start, event.granularity,
+            event.value, event.text, *citation)
 
 
 def describe_filter(store: Store, flt: Filter) -> str:
