@@ -11,7 +11,7 @@ in chunks, so a hundred thousand events cost no more memory than a hundred.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
@@ -95,7 +95,7 @@ _ARTICLE, _BUCKET, _START, _GRANULARITY, _VALUE, _TEXT, _TITLE, _SOURCE, _URL = 
 _CITATIONS_KEPT = 10_000  # citations remembered at most, so memory stays flat however many articles
 
 
-def write_rows(rows: Iterable[tuple[Row, list[Row]]], out: TextIO, *, title: str = "Timeline",
+def write_rows(rows: Iterable[tuple[Row, Sequence[Row]]], out: TextIO, *, title: str = "Timeline",
                description: str = "") -> int:
     """Write rows (in timeline order, as Store.export_rows gives them) as a Markdown document;
     returns how many rows were written. A row told by several sources lists every other
