@@ -31,13 +31,11 @@ _ESCAPES = str.maketrans({
     **{code: None for first, last in _INVISIBLE for code in range(first, last + 1)},
     **{ord(char): "\\" + char for char in _SPECIAL},
 })
-# Whitespace str.split() splits on, but the plain space: such text is made one line first.
-_WHITESPACE = ((0x09, 0x0D), (0x1C, 0x1F), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
-               (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
 _NEEDS_TRANSLATE = re.compile("[" + re.escape(_SPECIAL) + "".join(
     f"\\U{first:08x}-\\U{last:08x}" for first, last in _INVISIBLE) + "]")
-_NEEDS_WORK = re.compile(_NEEDS_TRANSLATE.pattern[:-1] + "".join(
-    f"\\U{first:08x}-\\U{last:08x}" for first, last in _WHITESPACE) + "]")
+# Printable ASCII but Markdown's punctuation and ":" (of "://"): text of these alone, with single
+# spaces inside, needs none of the work above. Deleting them from its bytes leaves nothing.
+_PLAIN = bytes(range(0x20, 0x7F)).translate(None, (_SPECIAL + ":").encode())
 # Bare addresses GFM would autolink: break "http://" and "www." with a backslash.
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 _LINE_START = re.compile(r"^(\d*)([-+=.)])")  # list markers, setext underlines
@@ -47,8 +45,9 @@ _CHUNK_LINES = 1000  # lines gathered per write
 
 def escape(text: str) -> str:
     """Text that Markdown renders as exactly these characters, as one paragraph line."""
-    if _NEEDS_WORK.search(text) or "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())  # most sentences are one line of single spaces with nothing to escape
+    if (not text.isascii() or text.encode("ascii").translate(None, _PLAIN)  # most sentences skip all this
+            or "  " in text or text[:1] == " " or text[-1:] == " "):
+        text = " ".join(text.split())
         if _NEEDS_TRANSLATE.search(text):
             text = text.translate(_ESCAPES)
     # the regexes only where they can match: "://", "www." (any case), a digit or marker first
