@@ -45,14 +45,17 @@ _CHUNK_LINES = 1000  # lines gathered per write
 
 def escape(text: str) -> str:
     """Text that Markdown renders as exactly these characters, as one paragraph line."""
-    if (not text.isascii() or text.encode("ascii").translate(None, _PLAIN)  # most sentences skip all this
-            or "  " in text or text[:1] == " " or text[-1:] == " "):
+    # the regexes only where they can match: "://", "www." (any case), a digit or marker first
+    if (text.isascii() and not text.encode("ascii").translate(None, _PLAIN)  # most sentences: no ":" either
+            and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        if "w." in text or "W." in text:
+            text = _BARE_LINK.sub(_backslash, text)
+    else:
         text = " ".join(text.split())
         if _NEEDS_TRANSLATE.search(text):
             text = text.translate(_ESCAPES)
-    # the regexes only where they can match: "://", "www." (any case), a digit or marker first
-    if "://" in text or "w." in text or "W." in text:
-        text = _BARE_LINK.sub(_backslash, text)
+        if "://" in text or "w." in text or "W." in text:
+            text = _BARE_LINK.sub(_backslash, text)
     first = text[:1]
     if first in _LINE_START_CHARS or first.isdigit():
         text = _LINE_START.sub(r"\1\\\2", text, count=1)
