@@ -1,12 +1,13 @@
 import io
+import shutil
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from timeline.export import escape, export, safe_url, write_markdown
+from timeline.export import describe_filter, escape, export, safe_url, write_markdown
 from timeline.model import Event, Source
-from timeline.store import Filter
+from timeline.store import Filter, Store
 
 GFM = MarkdownIt("gfm-like")
 COMMONMARK = MarkdownIt("commonmark")
@@ -132,3 +133,92 @@ def test_a_story_lists_every_source_under_its_bullet(seed_store):
     assert len(nested) == 2  # the $200 million plan and the headlines, each told twice
     also = [t.content for t in tokens if t.type == "inline" and t.content.startswith("also:")]
     assert any("$200 million" in line for line in also)
+
+
+# --- the fast paths give what the plain ones give ----------------------------------------
+
+def test_plain_sentences_come_back_unchanged():
+    for text in ("Acme bought Widget Co for $200 million.", "", "Prices rose 3% in June, the bank said."):
+        assert escape(text) == text
+
+
+def test_every_kind_of_whitespace_makes_one_space():
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert escape(f"{space}a{space}{space}b{space}") == "a b", repr(space)
+
+
+def test_invisible_characters_are_dropped_wherever_they_are():
+    for invisible in "\x00\x08\x0e\x1b\x7f\x9b\u200b\u200e\u202e\u2066\ufeff":
+        assert escape(f"a{invisible}b") == "ab", repr(invisible)
+        assert escape(f"www{invisible}.example.com") == r"www\.example.com", repr(invisible)
+        assert escape(f"1{invisible}. x") == r"1\. x", repr(invisible)
+
+
+def test_bare_addresses_and_list_markers_are_broken_in_any_case():
+    assert escape("see http://x.example and HTTPS://y.example") == r"see http\://x.example and HTTPS\://y.example"
+    assert escape("WwW.example.com or www.example.com") == r"WwW\.example.com or www\.example.com"
+    assert escape("new. now.") == "new. now."
+    assert escape("١٢. Arabic-Indic digits") == "١٢\\. Arabic-Indic digits"
+    for marker in "-+=.)":
+        assert escape(f"{marker} x") == f"\\{marker} x"
+        assert escape(f"12{marker} x") == f"12\\{marker} x"
+
+
+def test_each_source_is_cited_with_its_own_address():
+    rows = [(event(f"Sentence {n}."), Source("a", "Same title", "2025-06-14", name, url))
+            for n, (name, url) in enumerate([("Wire", "https://a.example/1"), ("Wire", "https://a.example/2"),
+                                              ("Other", "https://a.example/2"), ("Other", None)])]
+    lines = [line for line in render(rows).splitlines() if line.startswith("- ")]
+    assert [line.split(" (", 1)[1] for line in lines] == [
+        "[Same title](<https://a.example/1>), Wire)", "[Same title](<https://a.example/2>), Wire)",
+        "[Same title](<https://a.example/2>), Other)", "*Same title*, Other)",
+    ]
+
+
+class Writes(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.sizes = []
+
+    def write(self, text):
+        self.sizes.append(len(text))
+        return super().write(text)
+
+
+def test_a_long_export_is_written_in_bounded_chunks():
+    rows = [(event(f"Event number {n} happened."), Source("a", f"Title {n % 7}", "2025-06-14"))
+            for n in range(5000)]
+    out = Writes()
+    assert write_markdown(rows, out) == 5000
+    assert len(out.sizes) > 4 and max(out.sizes) < 200_000
+    assert out.getvalue().count("\n- **2024**: Event number") == 5000
+
+
+def export_the_slow_way(store, flt):
+    """What export wrote before Store.export_rows: every row as an Event, every story looked up."""
+    out = io.StringIO()
+    write_markdown(store.iter_events(flt), out, description=describe_filter(store, flt) + ".", story_of=store.story)
+    return out.getvalue()
+
+
+def test_export_rows_write_what_events_and_stories_write(seed_db, tmp_path):
+    path = tmp_path / "seed.db"
+    shutil.copy(seed_db, path)
+    with Store(path, create=False) as store:
+        google, other = store.find_entity("Google"), store.entities(limit=3)[-1]
+        store.set_mark(next(event for event, _ in store.iter_events(Filter())), True)
+        filters = [
+            Filter(), Filter(grouped=False), Filter(date_from="2025-01-01"), Filter(date_to="2024-12-31"),
+            Filter(date_from="2025-06-01", date_to="2025-06-30", grouped=False), Filter(entity_ids=(google.id,)),
+            Filter(entity_ids=(google.id, other.id), match_all=False), Filter(excluded_ids=(google.id,)),
+            Filter(entity_ids=(google.id,), in_article=True), Filter(search="million"), Filter(marked_only=True),
+            Filter(entity_ids=(google.id,), date_from="2025-01-01"), Filter(search="nothing matches this"),
+        ]
+        for flt in filters:
+            out = io.StringIO()
+            count = export(store, flt, out)
+            assert out.getvalue() == export_the_slow_way(store, flt), flt
+            assert count == store.count(flt), flt
+        assert "  - also: " in export_the_slow_way(store, Filter())

@@ -30,6 +30,7 @@ SCHEMA_VERSION = 2
 _WALK_ABOVE = 5000
 _NEAR_TOP = 4096  # rows of the whole timeline a common search's first page is looked for in first
 _BUSY_TIMEOUT_MS = 30_000
+_EXPORT_BATCH = 500  # rows an export reads at a time (SQLite takes up to 999 parameters)
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
 # What a search needs of each matching event, in an index narrow enough to read a hundred
 # thousand of them quickly (the events table itself is wide: every sentence is in it).
@@ -818,6 +819,48 @@ class Store:
         )
         for row in cursor:
             yield _event_from_row(row), Source(row[1], *row[10:14])
+
+    def export_rows(self, flt: Filter = Filter()) -> Iterator[tuple[tuple, Sequence[tuple]]]:
+        """The whole filtered timeline in timeline order for an export, as plain tuples (no Event
+        objects): ``(id, article, bucket, start, granularity, value, text, title, source, url)``
+        per row, ``article`` being the article's row number (one number per article while the
+        export reads), paired with the other tellings of its story in that layout, in ``story``
+        order (none unless several articles tell it). Memory stays flat whatever the size."""
+        rank = _rank(flt)
+        where, params = self._where(flt)
+        # Read the table in storage order and sort what passes, unless the filter is entities alone
+        # (found by index): no index holds the dates, and walking every row through events_pos in
+        # timeline order costs several times more; with entities and dates or words, SQLite would
+        # probe events_pos with every pair of positions and ids the two IN lists give (seconds to
+        # minutes on a large database) where a scan takes a fraction of a second.
+        entities_alone = flt.entity_ids and not (flt.date_from or flt.date_to or fts_query(flt.search)
+                                                 or flt.marked_only or flt.excluded_ids)
+        scan = "" if entities_alone else " NOT INDEXED"
+        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
+        cursor = self.db.execute(
+            f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url,
+                       {others}
+                FROM events e{scan} JOIN articles a ON a.id = e.article_id{where} ORDER BY e.{rank}""",
+            params,
+        )
+        while batch := cursor.fetchmany(_EXPORT_BATCH):  # the other tellings of a batch's stories in one query
+            stories = [row[0] for row in batch if row[10]]
+            tellings: dict[int, list[tuple]] = {story: [] for story in stories}
+            if stories:
+                for telling in self.db.execute(
+                    f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source,
+                               a.url, e.story
+                        FROM events e JOIN articles a ON a.id = e.article_id
+                        WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story
+                        ORDER BY e.story, {_ORDER}""",
+                    stories,
+                ):
+                    tellings[telling[10]].append(telling)
+            for row in batch:
+                if row[10] and any(other[1] != row[1] for other in tellings[row[0]]):  # more than one article
+                    yield row, tellings[row[0]]
+                else:
+                    yield row, ()
 
     def story(self, event: Event) -> list[tuple[Event, Source]]:
         """Every source's telling of the event's story, the event's own first."""
