@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timeline import entities as E
 from timeline.entities import canonical_key, find_mentions
 from timeline.model import Mention
 
@@ -375,3 +376,13 @@ def test_a_lone_letter_or_legal_form_is_not_a_name():
     found = {m.text for m in find_mentions(text)}
     assert not found & {"INC", "S", "P"}
     assert "Columbia Gas System Inc" in found
+
+
+def test_memoised_sums_are_bounded(monkeypatch):
+    model = E.load_model()
+    monkeypatch.setattr(E, "MEMO_LIMIT", 10)
+    for n in range(30):
+        find_mentions(f"Shares of Acme{n} Corp rose, said Jane Roe{n} in Paris{n}.")
+    memos = (model._single, model._static, model._span_static, model._befores, model._afters)
+    assert sum(map(len, memos)) <= 10 + 20  # cleared before each article once over the limit
+    assert [m.text for m in find_mentions("Shares of Acme Corp rose, said Jane Roe.")] == ["Acme Corp", "Jane Roe"]

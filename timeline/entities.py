@@ -557,6 +557,9 @@ def connector_kind(low: str) -> str:
     return "of" if low in _NOT_IN_PERSON_NAMES else "de"
 
 
+MEMO_LIMIT = 150_000  # memoised sums of one model: about 50 MB
+
+
 class EntityModel:
     def __init__(self, data: dict):
         self.weights = _packed_weights(data["weights"])
@@ -637,6 +640,14 @@ class EntityModel:
         self._static: dict[tuple[str, bool], list[tuple]] = {}
         self._span_static: dict[tuple[str, bool], list[tuple]] = {}
         self._transition_rows: dict[str, tuple[int, ...]] = {}
+
+    def bound_memory(self) -> None:
+        """Forget the memoised sums once they hold more than MEMO_LIMIT entries, so a process
+        indexing an archive stays flat in memory (its vocabulary only grows)."""
+        memos = (self._single, self._static, self._span_static, self._befores, self._afters)
+        if sum(map(len, memos)) > MEMO_LIMIT:
+            for memo in memos:
+                memo.clear()
 
     def _inside_score(self, inside: bool, known: str) -> int:
         key = (inside, known)
@@ -1117,6 +1128,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
 def tag_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, type) of every name, before name resolution, in a ``straight`` text."""
     model = load_model()
+    model.bound_memory()
     records, doc = _scan(text, model)
     spans: list[tuple[int, int, str]] = []
     append = spans.append
