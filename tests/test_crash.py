@@ -122,6 +122,8 @@ def snapshot(db: Path) -> dict[str, list]:
         keyed: dict[str, dict[int, tuple]] = {}
         result = {"schema": sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"), key=repr)}
         for table in tables(conn):
+            if table == "files":
+                continue  # which files a run fingerprints depends on when it ran: a cache, not content
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
             refs = references(conn, table)
             for target in refs.values():
@@ -289,7 +291,7 @@ def start_pool_run(tmp_path: Path) -> subprocess.Popen:
     """`timeline index` on long articles, returned once its process pool's workers are extracting."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for number in range(50):  # enough to start the pool; long, so its workers are mid-chunk 0.3 s in
+    for number in range(200):  # enough to start the pool; long, so its workers are mid-run 0.3 s in
         rng = random.Random(number)
         body = " ".join(article_text(rng, number, 1).split("---\n")[-1] for _ in range(15))
         (corpus / f"long-{number}.md").write_text(f"---\npublished: 2025-06-14\n---\nLong {number}\n\n{body}")
