@@ -320,7 +320,8 @@ def interrupted_run(tmp_path: Path, *, whole_group: bool) -> tuple[int, str]:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the pool's workers through /proc")
 def test_an_interrupted_index_says_what_is_kept_and_exits_130(tmp_path):
     code, output = interrupted_run(tmp_path, whole_group=False)
-    assert code == 130 and output.splitlines()[-1] == (
+    assert code == 130, output
+    assert output.splitlines()[-1] == (
         f"interrupted: what was indexed so far is kept in {tmp_path / 't.db'}; run the same command again to finish")
     assert "Traceback" not in output
     assert_sound(tmp_path / "t.db")
@@ -330,7 +331,8 @@ def test_an_interrupted_index_says_what_is_kept_and_exits_130(tmp_path):
 def test_ctrl_c_in_a_terminal_ends_the_index_cleanly(tmp_path):
     """Ctrl-C reaches the pool's workers too; the indexer still stops with its one line and 130."""
     code, output = interrupted_run(tmp_path, whole_group=True)
-    assert code == 130 and output.splitlines()[-1].startswith("interrupted: what was indexed so far is kept in")
+    assert code == 130, output
+    assert output.splitlines()[-1].startswith("interrupted: what was indexed so far is kept in")
     assert "Traceback" not in output, output
     assert_sound(tmp_path / "t.db")
 
