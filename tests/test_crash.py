@@ -287,6 +287,12 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C interrupts, as in a terminal: a shell starts a background job (a CI step run with
+    `&`, say) with SIGINT ignored, and that would pass down to the indexer."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_pool_run(tmp_path: Path) -> subprocess.Popen:
     """`timeline index` on long articles, returned once its process pool's workers are extracting."""
     corpus = tmp_path / "corpus"
@@ -296,7 +302,8 @@ def start_pool_run(tmp_path: Path) -> subprocess.Popen:
         body = " ".join(article_text(rng, number, 1).split("---\n")[-1] for _ in range(15))
         (corpus / f"long-{number}.md").write_text(f"---\npublished: 2025-06-14\n---\nLong {number}\n\n{body}")
     process = subprocess.Popen([str(TIMELINE), "index", str(tmp_path / "corpus"), "--db", str(tmp_path / "t.db")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               preexec_fn=_as_in_a_terminal)
     deadline = time.monotonic() + 30
     while not children(process.pid):
         assert process.poll() is None and time.monotonic() < deadline, "the indexer never started its pool"
