@@ -148,21 +148,24 @@ def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] =
             run = Run([start], [start + len(matched)], [matched], before, after, before in _SENTENCE_END, caps, [low])
             runs.append(run)
             continue
-        words = matched.split(" ")
-        starts = []
-        position = start
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        if "." in matched:
-            pieces = _split_at_sentence_ends(words, starts, abbreviations)
-        else:
-            pieces = [(words, starts)]
-        for piece_words, piece_starts in pieces:
+        for piece_words, piece_starts in _pieces(matched, start, abbreviations):
             run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
             if run is not None:
                 runs.append(run)
     return runs
+
+
+def _pieces(matched: str, start: int, abbreviations: frozenset[str]) -> list[tuple[list[str], list[int]]]:
+    """A run's words and their offsets, cut at sentence ends."""
+    words = matched.split(" ")
+    starts = []
+    position = start
+    for word in words:
+        starts.append(position)
+        position += len(word) + 1
+    if "." in matched:
+        return _split_at_sentence_ends(words, starts, abbreviations)
+    return [(words, starts)]
 
 
 def _short_prefix_start(text: str, start: int) -> int:
@@ -1090,17 +1093,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
                 pairs[key] = pairs.get(key, 0) + 1
             continue
         # cut at sentence ends, connectors trimmed: the general way, with Run objects
-        words = matched.split(" ")
-        starts = []
-        position = start
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        if "." in matched:
-            cut = _split_at_sentence_ends(words, starts, abbreviations)
-        else:
-            cut = [(words, starts)]
-        for piece_words, piece_starts in cut:
+        for piece_words, piece_starts in _pieces(matched, start, abbreviations):
             run = _trimmed_run(text, piece_words, piece_starts, caps_lines)
             if run is None:
                 continue
