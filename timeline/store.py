@@ -597,7 +597,7 @@ class Store:
             member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk)
             clauses += entity_clauses
             params += entity_params
-            if member_clauses and walk:
+            if member_clauses and (walk or (entity_clauses and not fts_query(flt.search))):  # the entity drives
                 clauses.append(f"EXISTS (SELECT 1 FROM events m WHERE m.story = e.id AND {' AND '.join(member_clauses)})")
                 params += member_params
             elif member_clauses:
