@@ -119,11 +119,9 @@ class Run:
         self.caps = caps  # the line's mode: "" prose, "c" ALL CAPS, "t" Title Case (see line_mode)
 
 
-def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] = frozenset()) -> list[Run]:
-    """Candidate runs in reading order. ``abbreviations`` (``Inc``, ``Mr``...) may keep a final period;
-    a lone word of ``common`` (lowercased: the, however, he) that starts a sentence is no candidate."""
-    runs: list[Run] = []
-    caps_lines: dict[int, str] = {}
+def _run_matches(text: str):
+    """Each match of the run regex with its start and text, taken back to a short lowercase
+    prefix (xAI, iPhone) when one is glued to it; a match inside a longer word is skipped."""
     for match in _RUN.finditer(text):
         matched = match.group()
         start = match.start()
@@ -132,6 +130,15 @@ def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] =
             if start < 0:
                 continue
             matched = text[start : match.end()]
+        yield match, start, matched
+
+
+def find_runs(text: str, abbreviations: frozenset[str], common: frozenset[str] = frozenset()) -> list[Run]:
+    """Candidate runs in reading order. ``abbreviations`` (``Inc``, ``Mr``...) may keep a final period;
+    a lone word of ``common`` (lowercased: the, however, he) that starts a sentence is no candidate."""
+    runs: list[Run] = []
+    caps_lines: dict[int, str] = {}
+    for match, start, matched in _run_matches(text):
         if " " not in matched and "." not in matched:  # the common case: one plain word
             low = matched.lower()
             if low in CONNECTORS:
@@ -999,14 +1006,7 @@ def _scan(text: str, model: EntityModel) -> tuple[list, DocContext]:
     abbreviations = model.abbreviations
     has_lower = _HAS_LOWER.search
     lower_content_word = _LOWER_CONTENT_WORD.search
-    for match in _RUN.finditer(text):
-        matched = match.group()
-        start = match.start()
-        if start and text[start - 1].isalpha():
-            start = _short_prefix_start(text, start)
-            if start < 0:
-                continue
-            matched = text[start : match.end()]
+    for match, start, matched in _run_matches(text):
         single = " " not in matched
         dotted = False
         if single:
