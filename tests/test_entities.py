@@ -386,3 +386,25 @@ def test_memoised_sums_are_bounded(monkeypatch):
     memos = (model._single, model._static, model._span_static, model._befores, model._afters)
     assert sum(map(len, memos)) <= 10 + 20  # cleared before each article once over the limit
     assert [m.text for m in find_mentions("Shares of Acme Corp rose, said Jane Roe.")] == ["Acme Corp", "Jane Roe"]
+
+
+def test_a_name_the_article_uses_is_found_everywhere_it_stands_alone():
+    text = "Google said so. Reports indicate Google is leaving. Google Cloud grew. Googled it. Google's plan."
+    first = (0, 6, "ORG")
+    found = E.names_told_again(text, [first])
+    assert [text[start:end] for start, end, _ in found] == ["Google", "Google", "Google"]
+    assert all(kind == "ORG" for _, _, kind in found)
+    assert found[-1][0] == text.index("Google's")
+
+
+def test_names_told_again_keeps_the_spans_it_was_given():
+    text = "Scale AI grew, and Scale hired."
+    spans = [(0, 8, "ORG"), (19, 24, "ORG")]
+    assert E.names_told_again(text, spans) == spans
+    assert E.names_told_again(text, []) == []
+
+
+def test_every_mention_of_a_name_in_the_seed_is_found():
+    """Recent reports indicate Google is reconsidering...: Google, as in every other sentence."""
+    found = [m for m in find_mentions(SCALE_AI_RECONSIDERING) if m.name == "Google"]
+    assert len(found) == SCALE_AI_RECONSIDERING.count("Google")

@@ -46,6 +46,7 @@ token by token while the tags become spans directly.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import gzip
@@ -982,7 +983,7 @@ def find_mentions(text: str) -> list[Mention]:
         if nlp is not None:
             return mentions_from_spacy(text, nlp(text))
         plain = straight(text)
-        return _resolve_names(text, plain, tag_spans(plain), load_model().lexicon)
+        return _resolve_names(text, plain, names_told_again(plain, tag_spans(plain)), load_model().lexicon)
     except Exception:  # a malformed article must not stop an import; it just yields no names
         return []
 
@@ -1205,6 +1206,32 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
         if (span[1] - span[0] > _LONGEST_NOT_NAME or text[span[0] : span[1]].lower() not in _NOT_NAMES)
         and (span[1] - span[0] > 2 or len(text[span[0] : span[1]].rstrip(".")) > 1)
     ]
+
+
+# A capitalised word and a space just before: the name would be part of a longer run there.
+_CAPITALISED_BEFORE = re.compile(rf"[{_UP}][\w'&.-]*[ ]\Z")
+
+
+def names_told_again(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``spans`` and the other places the article writes one of their names, standing alone, where
+    the tagger saw none: an article means one thing by a name throughout ("Recent reports
+    indicate Google is..." when Google is a name in every other sentence)."""
+    kinds: dict[str, str] = {}
+    for start, end, kind in spans:
+        kinds.setdefault(text[start:end], kind)
+    if not kinds:
+        return spans
+    names = "|".join(re.escape(name) for name in sorted(kinds, key=len, reverse=True))
+    alone = re.compile(rf"(?<![\w'&.-])(?:{names})(?![\w&-]|[ ][{_UP}])")
+    starts = [start for start, _, _ in spans]
+    added = []
+    for match in alone.finditer(text):
+        start, end = match.span()
+        i = bisect.bisect_right(starts, start) - 1
+        overlaps = (i >= 0 and spans[i][1] > start) or (i + 1 < len(spans) and spans[i + 1][0] < end)
+        if not overlaps and not _CAPITALISED_BEFORE.search(text, max(0, start - 30), start):
+            added.append((start, end, kinds[match[0]]))
+    return sorted(spans + added) if added else spans
 
 
 def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
