@@ -389,12 +389,18 @@ def test_memoised_sums_are_bounded(monkeypatch):
 
 
 def test_a_name_the_article_uses_is_found_everywhere_it_stands_alone():
-    text = "Google said so. Reports indicate Google is leaving. Google Cloud grew. Googled it. Google's plan."
-    first = (0, 6, "ORG")
-    found = E.names_told_again(text, [first])
+    text = "Google said so. Reports say that Google is leaving. Google Cloud grew. Googled it. Google's plan."
+    tagged = (text.index("Google is"), text.index("Google is") + 6, "ORG")
+    found = E.names_told_again(text, [tagged])
     assert [text[start:end] for start, end, _ in found] == ["Google", "Google", "Google"]
     assert all(kind == "ORG" for _, _, kind in found)
-    assert found[-1][0] == text.index("Google's")
+    assert [start for start, _, _ in found] == [0, tagged[0], text.index("Google's")]
+
+
+def test_a_name_found_only_outside_sentences_does_not_spread():
+    """Wire tables start lines with abbreviations ("Oper shr 17 cts"): one taken for a name stays one."""
+    text = "Oper shr 17 cts vs 25 cts\nOper net 1,000 vs 2,000\nOper shr 2 cts"
+    assert E.names_told_again(text, [(0, 4, "ORG")]) == [(0, 4, "ORG")]
 
 
 def test_names_told_again_keeps_the_spans_it_was_given():

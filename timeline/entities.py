@@ -55,6 +55,7 @@ import os
 import re
 import struct
 import unicodedata
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -1216,22 +1217,36 @@ def names_told_again(text: str, spans: list[tuple[int, int, str]]) -> list[tuple
     """``spans`` and the other places the article writes one of their names, standing alone, where
     the tagger saw none: an article means one thing by a name throughout ("Recent reports
     indicate Google is..." when Google is a name in every other sentence)."""
-    kinds: dict[str, str] = {}
+    tagged: dict[str, list] = {}
     for start, end, kind in spans:
-        kinds.setdefault(text[start:end], kind)
-    if not kinds:
-        return spans
-    names = "|".join(re.escape(name) for name in sorted(kinds, key=len, reverse=True))
-    alone = re.compile(rf"(?<![\w'&.-])(?:{names})(?![\w&-]|[ ][{_UP}])")
-    starts = [start for start, _, _ in spans]
+        entry = tagged.setdefault(text[start:end], [kind, 0, False])
+        entry[1] += 1
+        entry[2] = entry[2] or (text[start - 2 : start - 1].islower() and text[start - 1] == " ")
     added = []
-    for match in alone.finditer(text):
-        start, end = match.span()
-        i = bisect.bisect_right(starts, start) - 1
-        overlaps = (i >= 0 and spans[i][1] > start) or (i + 1 < len(spans) and spans[i + 1][0] < end)
-        if not overlaps and not _CAPITALISED_BEFORE.search(text, max(0, start - 30), start):
-            added.append((start, end, kinds[match[0]]))
+    for name, (kind, count, in_prose) in tagged.items():
+        # only a name found once inside a sentence: a word tables repeat ("Oper shr") would spread
+        if in_prose and text.count(name) > count:  # rarely: most names are found every time
+            added += [(start, start + len(name), kind) for start in _standing_alone(text, name, spans)]
     return sorted(spans + added) if added else spans
+
+
+def _standing_alone(text: str, name: str, spans: list[tuple[int, int, str]]) -> Iterator[int]:
+    """Where text has name as a word of its own, outside every span and any longer capitalised run."""
+    starts = [start for start, _, _ in spans]
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        i = bisect.bisect_right(starts, start) - 1
+        if not (
+            (start and (text[start - 1].isalnum() or text[start - 1] in "_'&.-"))
+            or (end < len(text) and (text[end].isalnum() or text[end] in "_&-"))
+            or (text[end : end + 1] == " " and text[end + 1 : end + 2].isupper())
+            or (i >= 0 and spans[i][1] > start)
+            or (i + 1 < len(spans) and spans[i + 1][0] < end)
+            or _CAPITALISED_BEFORE.search(text, max(0, start - 30), start)
+        ):
+            yield start
+        start = text.find(name, end)
 
 
 def _join_known_and_names(text: str, spans, phrases: dict) -> list[tuple[int, int, str]]:
