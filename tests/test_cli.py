@@ -85,6 +85,13 @@ def test_tag_reads_and_writes_json_lines():
     assert second["id"] == "b" and "error" in second
 
 
+def test_tag_without_entities_gives_the_same_dates():
+    line = json.dumps({"id": "a", "text": "Last year, Microsoft paid $200M, Alexandr Wang said.", "dct": "2025-06-14"}) + "\n"
+    full, dates_only = (json.loads(run("tag", *flags, input=line).stdout) for flags in ((), ("--no-entities",)))
+    assert full["entities"] and dates_only["entities"] == []
+    assert dates_only["timexes"] == full["timexes"]
+
+
 def test_tag_timeml():
     result = run("tag", "--timeml", input=json.dumps({"id": "a", "text": "In 2024 <x> & y.", "dct": "2025-06-14"}) + "\n")
     assert '<TIMEX3 tid="t1" type="DATE" value="2024">2024</TIMEX3>' in result.stdout
