@@ -3,8 +3,9 @@
 
 import pytest
 
-from timeline.app import TimelineApp
+from timeline.app import TimelineApp, _when
 from timeline.indexer import index
+from timeline.model import Event
 from timeline.rows import Heading
 from timeline.screens import ArticleScreen, EntityFilterScreen, HelpScreen
 from timeline.store import Store
@@ -177,3 +178,13 @@ async def test_an_empty_database_says_what_to_do(tmp_path):
             await pilot.pause()
             assert "index some articles" in screen_text(app)
             await pilot.press("down", "enter", "x", "e", "escape")
+
+
+@pytest.mark.parametrize("value, granularity, start, timex, expected", [
+    ("18", "century", "1801-01-01", "last century", "When: the 19th century (18, “last century”)"),
+    ("2025-06-13", "day", "2025-06-13", "Friday", "When: 13 June 2025 (2025-06-13, “Friday”)"),
+    ("2025", "year", "2025-01-01", None, "When: 2025"),
+])
+def test_the_excerpt_says_when_in_words(value, granularity, start, timex, expected):
+    event = Event("a", start, start, granularity, value, "Text.", 0, 5, timex)
+    assert _when(event).strip() == expected

@@ -20,7 +20,7 @@ from .density_strip import DensityStrip
 from .display import one_line
 from .export import describe_filter, export
 from .model import Event, Source
-from .periods import parse_period
+from .periods import describe, parse_period
 from .screens import ArticleScreen, ConfirmScreen, EntityFilterScreen, HelpScreen, excerpt_text
 from .store import Cancelled, Filter, Group, Store, StoreError, bucket_of
 from .timeline_view import TimelineView
@@ -331,10 +331,7 @@ class TimelineApp(App[None]):
         if self.story:
             text.append(f"Source {self.story_index + 1} of {len(self.story)} (Tab for the next)\n", style="bold")
         text.append_text(excerpt_text(self.store, event, source.title, meta, self.filter.search))
-        when = f"\n\nWhen: {event.value}"
-        if event.timex:
-            when += f" (“{one_line(event.timex)}”)"
-        text.append(when, style="dim")
+        text.append(_when(event), style="dim")
         names = [entity.name for entity in self.store.event_entities(event.id)]
         if names:
             text.append("\nWho/what: " + one_line(", ".join(names)), style="dim")
@@ -452,3 +449,13 @@ class TimelineApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+
+def _when(event: Event) -> str:
+    """The event's period in words, then as TimeML writes it and the words the article used:
+    When: the 19th century (18, “last century”)."""
+    said = describe(event.value, event.granularity, event.start)
+    details = [event.value] if said != event.value else []
+    if event.timex:
+        details.append(f"“{one_line(event.timex)}”")
+    return f"\n\nWhen: {said}" + (f" ({', '.join(details)})" if details else "")
