@@ -9,6 +9,7 @@ from timeline.model import Event
 from timeline.rows import Heading
 from timeline.screens import ArticleScreen, EntityFilterScreen, HelpScreen
 from timeline.store import Store
+from timeline.timeline_view import DATE_WIDTH, date_label
 
 from .conftest import write_article
 
@@ -188,3 +189,14 @@ async def test_an_empty_database_says_what_to_do(tmp_path):
 def test_the_excerpt_says_when_in_words(value, granularity, start, timex, expected):
     event = Event("a", start, start, granularity, value, "Text.", 0, 5, timex)
     assert _when(event).strip() == expected
+
+
+@pytest.mark.parametrize("value, granularity, start, expected", [
+    ("18", "century", "1801-01-01", "19th century"),
+    ("199", "decade", "1990-01-01", "the 1990s"),
+    ("2025-06-13T09:30", "day", "2025-06-13", "13 Jun 09:30"),
+    ("2025-W24-WE", "week", "2025-06-14", "week 24 end"),
+])
+def test_date_labels_fit_the_date_column(value, granularity, start, expected):
+    label = date_label(Event("a", start, start, granularity, value, "Text.", 0, 5, None))
+    assert label == expected and len(label) < DATE_WIDTH - 2

@@ -37,6 +37,8 @@ def date_label(event: Event) -> str:
         return "all month"
     if event.granularity == "week":
         return f"week {event.value[6:8]}" + (" end" if event.value.endswith("-WE") else "")
+    if event.granularity == "century":  # "the 19th century" would not fit the column
+        return describe(event.value, event.granularity, event.start).removeprefix("the ")
     return describe(event.value, event.granularity, event.start)
 
 
