@@ -340,3 +340,22 @@ def test_a_count_before_a_singular_unit_is_not_how_long_ago():
     assert [t.text for t in tag("About 126,000 head versus 6,000 week ago and 133,000 a year ago.", dct)] == ["a year ago"]
     assert [(t.text, t.value) for t in tag("He left 3 weeks ago.", dct)] == [("3 weeks ago", "1987-W07")]
     assert [t.text for t in tag("A minute and a half later, it landed.", dct)] == ["A minute and a half later"]
+
+
+# ---------------------------------------------------------------------------
+# Two-digit years: the century nearest the publication date, at most ten years ahead
+
+
+@pytest.mark.parametrize(
+    "text, expression, dct, expected",
+    [
+        ("Record 03/09/87.", "03/09/87", dt.date(1987, 3, 20), "1987-03-09"),
+        ("Record 03/09/87.", "03/09/87", dt.date(2025, 6, 14), "1987-03-09"),
+        ("Due 01/02/30.", "01/02/30", dt.date(2025, 6, 14), "2030-01-02"),
+        ("Due 01/02/30.", "01/02/30", dt.date(1987, 3, 20), "1930-01-02"),
+        ("Paid 12/31/99.", "12/31/99", dt.date(2001, 1, 5), "1999-12-31"),
+        ("Paid 12/31/01.", "12/31/01", dt.date(1999, 6, 1), "2001-12-31"),
+    ],
+)
+def test_two_digit_years_take_the_nearest_century(text, expression, dct, expected):
+    assert value_of(text, expression, dct) == ("DATE", expected)

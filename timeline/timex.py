@@ -24,16 +24,16 @@ from timeline.timex_grammar import (
     DECADE_WORDS,
     DIGIT_START,
     FOLLOWERS,
-    RULE_FIRST_WORDS,
     HOLIDAYS,
-    month_number,
-    nth_weekday,
     ORDINALS,
+    RULE_FIRST_WORDS,
     RULES,
     SEASONS,
     UNIT_CODES,
     WEEKDAYS,
     group,
+    month_number,
+    nth_weekday,
     parse_number,
     parse_year,
     trie_regex,
@@ -420,10 +420,17 @@ def _norm_iso(m: re.Match, c: Context):
 
 
 def _norm_numeric(m: re.Match, c: Context):
-    year = int(m["y"])
-    if len(m["y"]) == 2:
-        year += 2000 if year <= (c.dct.year % 100) + 10 else 1900
+    year = int(m["y"]) if len(m["y"]) == 4 else _full_year(int(m["y"]), c.dct)
     return "DATE", _iso_date(dt.date(year, int(m["mo"]), int(m["d"])))
+
+
+def _full_year(two_digits: int, dct: dt.date) -> int:
+    """The year a two-digit year means: at most ten years after the publication date, else earlier
+    ('03/09/87' in 1987 is 1987, in 2025 it is 1987 too; '30' in 2025 is 2030)."""
+    year = dct.year // 100 * 100 + two_digits
+    if year > dct.year + 10:
+        return year - 100
+    return year + 100 if year <= dct.year - 90 else year
 
 
 def _norm_month_day(m: re.Match, c: Context):
@@ -772,7 +779,7 @@ def _norm_short_fiscal_year(m: re.Match, c: Context):
     if len(digits) == 4:
         year = int(digits)
     else:
-        year = int(digits) + (2000 if int(digits) <= (c.dct.year % 100) + 10 else 1900)
+        year = _full_year(int(digits), c.dct)
     return "DATE", _iso_year(year)
 
 
