@@ -41,3 +41,28 @@ def test_resemblance_does_not_chain_across_a_story():
         candidate(3, "c", "Google wants to sell the division"),
     ])
     assert stories == {1: 1, 2: 1, 3: 3}
+
+
+def test_an_event_naming_no_one_is_about_its_article():
+    notice = "Record April 3, pay April 20"
+    stories = assign_stories([
+        Candidate(1, "a", notice, frozenset(), (), frozenset({1})),
+        Candidate(2, "b", notice, frozenset(), (), frozenset({2})),  # another company's notice
+        Candidate(3, "c", notice, frozenset(), (), frozenset({1, 3})),  # the first company's, retold
+    ])
+    assert stories == {1: 1, 2: 2, 3: 1}
+
+
+def test_a_sentence_naming_no_one_joins_a_story_its_article_is_about():
+    stories = assign_stories([
+        candidate(1, "a", "Google plans to end its partnership with the startup"),
+        Candidate(2, "b", "The company plans to end its partnership with the startup", frozenset(), (),
+                  frozenset({1, 5})),
+    ])
+    assert stories == {1: 1, 2: 1}
+
+
+def test_articles_naming_no_one_tell_no_story_together():
+    stories = assign_stories([candidate(1, "a", "4TH QTR NET", entities=(), names=()),
+                              candidate(2, "b", "4TH QTR NET", entities=(), names=())])
+    assert stories == {1: 1, 2: 2}

@@ -510,14 +510,15 @@ class Store:
             "SELECT s.value FROM stale_values s JOIN events e ON e.value = s.value "
             "GROUP BY s.value HAVING count(DISTINCT e.article_id) > 1"
         )]
+        named_by_article: dict[str, frozenset[int]] = {}  # read once per article, for every period
         for start in range(0, len(stale), 200):
             with self._writing():
                 for value in stale[start : start + 200]:
-                    self._regroup(value)
+                    self._regroup(value, named_by_article)
         with self._writing():  # last, so a run killed before here finds every period still stale
             self.db.execute("DELETE FROM stale_values")
 
-    def _regroup(self, value: str) -> None:
+    def _regroup(self, value: str, named_by_article: dict[str, frozenset[int]]) -> None:
         rows = self.db.execute(
             f"""SELECT e.id, e.article_id, e.text, e.story,
                        group_concat(n.id, ' '), group_concat(n.name, char(31))
@@ -526,14 +527,28 @@ class Store:
                 WHERE e.value = ? GROUP BY e.id ORDER BY {_ORDER}""",
             [value],
         ).fetchall()
+        self._read_entities_named({row[1] for row in rows} - named_by_article.keys(), named_by_article)
         candidates = [
             Candidate(id, article_id, text, frozenset(int(i) for i in (ids or "").split()),
-                      tuple((names or "").split("\x1f")))
+                      tuple((names or "").split("\x1f")), named_by_article[article_id])
             for id, article_id, text, _story, ids, names in rows
         ]
         stories = assign_stories(candidates)
         changed = [(stories[id], id) for id, _a, _t, story, _i, _n in rows if stories[id] != story]
         self.db.conn.executemany("UPDATE events SET story = ? WHERE id = ?", changed)
+
+    def _read_entities_named(self, article_ids: set[str], named_by_article: dict[str, frozenset[int]]) -> None:
+        """Put in named_by_article every entity each of article_ids names."""
+        ids = list(article_ids)
+        named_by_article.update(dict.fromkeys(ids, frozenset()))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT article_id, group_concat(entity_id, ' ') FROM article_entities "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))}) GROUP BY article_id",
+                chunk,
+            )
+            named_by_article.update((article_id, frozenset(map(int, named.split()))) for article_id, named in rows)
 
     @contextmanager
     def _writing(self):

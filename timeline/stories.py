@@ -2,11 +2,16 @@
 
 Two events are one story when they come from different articles, name the
 same period (callers only ever compare events of one TIMEX3 value), share an
-entity (or neither names any), and share enough wording: at least two content
+entity, and share enough wording: at least two content
 words, making up at least 30% of the shorter sentence's content words. Names,
 time words and function words are not content; case is ignored, so a Title
 Case headline compares with a sentence. A story is an event and the later
 events that match it.
+
+An event that names no one is about what its article is about: it takes the
+entities its article names ("Record April 3" in two dividend notices is two
+companies' news, not one story). An article that names no one tells no story
+with another: wording alone pairs boilerplate ("4TH QTR NET").
 """
 
 from __future__ import annotations
@@ -45,6 +50,12 @@ class Candidate:
     text: str
     entity_ids: frozenset[int]
     entity_names: tuple[str, ...] = ()
+    article_entity_ids: frozenset[int] = frozenset()  # every entity its article names
+
+    @property
+    def about(self) -> frozenset[int]:
+        """The entities the event is about: its own, or else its article's."""
+        return self.entity_ids or self.article_entity_ids
 
 
 def content_words(text: str, names: Sequence[str] = ()) -> frozenset[str]:
@@ -92,19 +103,19 @@ def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
 
 
 def _pairable(events: Sequence[Candidate]) -> list[bool]:
-    """Whether each event shares an entity (or the lack of one) with an event of another article:
+    """Whether each event shares an entity with an event of another article:
     a cheap test that spares reading the words of events that can pair with nothing."""
     articles_by_entity: dict[int, set[str]] = defaultdict(set)
     for event in events:
-        for entity in event.entity_ids or (-1,):
+        for entity in event.about:
             articles_by_entity[entity].add(event.article_id)
-    return [any(len(articles_by_entity[entity]) > 1 for entity in event.entity_ids or (-1,)) for event in events]
+    return [any(len(articles_by_entity[entity]) > 1 for entity in event.about) for event in events]
 
 
 def _same_story(a: Candidate, b: Candidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
     if a.article_id == b.article_id:
         return False
-    if (a.entity_ids or b.entity_ids) and not a.entity_ids & b.entity_ids:
+    if not a.about & b.about:
         return False
     common = len(words_a & words_b)
     return common >= MIN_SHARED and common >= MIN_OVERLAP * min(len(words_a), len(words_b))
