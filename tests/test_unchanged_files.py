@@ -84,6 +84,21 @@ def test_new_extraction_reads_everything_again(store, tmp_path, opened, monkeypa
     assert opened == ["a.md"]
 
 
+def test_new_grouping_rules_regroup_every_period_without_reading_anything(store, tmp_path, opened, monkeypatch):
+    settled(write_article(tmp_path, "a.md", "Headline\n\nGoogle plans to end its partnership with Scale AI in 2020."))
+    settled(write_article(tmp_path, "b.md", "Other\n\nGoogle plans to end its partnership with Scale AI in 2020, sources say."))
+    index([tmp_path], store, workers=1)
+    grouped = list(store.db.execute("SELECT id, story FROM events ORDER BY id"))
+    assert any(event != story for event, story in grouped)
+    store.db.execute("UPDATE events SET story = id")  # as rules that grouped nothing would have left it
+    opened.clear()
+    assert index([tmp_path], store, workers=1).unchanged == 2
+    assert all(event == story for event, story in store.db.execute("SELECT id, story FROM events"))
+    monkeypatch.setattr(indexer, "grouping_version", lambda: "newer rules")
+    assert index([tmp_path], store, workers=1).indexed == 0
+    assert opened == [] and list(store.db.execute("SELECT id, story FROM events ORDER BY id")) == grouped
+
+
 def test_a_file_that_failed_is_read_again(store, tmp_path, opened):
     settled(write_article(tmp_path, "a.md", "Headline\n\nShares of Google rose in 2020."))
     bad = tmp_path / "bad.jsonl"

@@ -36,7 +36,9 @@ CHUNK_SIZE = 16  # articles per task sent to a worker
 CHUNKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few enough to bound memory
 RACY_SECONDS = 2  # files modified more recently than this are read again next time
 PARALLEL_FROM = 48  # fewer articles to extract than this: starting a pool would cost more than it saves
-_EXTRACTION_MODULES = ("events.py", "sentences.py", "periods.py", "timex.py", "entities.py", "model.py")
+# The files whose code or data decide what an article's events are, and how events group into stories.
+_EXTRACTION_FILES = ("entit*", "timex*.py", "events.py", "sentences.py", "periods.py", "model.py")
+_GROUPING_FILES = ("stories.py",)
 
 
 @dataclass
@@ -73,9 +75,18 @@ class Report:
 def extraction_version() -> str:
     """Changes whenever the code or data that turn an article into events change,
     so an upgraded tagger re-indexes everything once."""
+    return _version_of(_EXTRACTION_FILES)
+
+
+def grouping_version() -> str:
+    """Changes whenever the way events group into stories changes, so an upgrade regroups every period once."""
+    return _version_of(_GROUPING_FILES)
+
+
+def _version_of(patterns: tuple[str, ...]) -> str:
     digest = hashlib.blake2b(digest_size=8)
     package = Path(__file__).parent
-    for path in sorted(package.glob("entity_*")) + [package / name for name in _EXTRACTION_MODULES]:
+    for path in sorted({path for pattern in patterns for path in package.glob(pattern)}):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -95,6 +106,9 @@ def index(
     """
     run = _Run(paths=[Path(p) for p in paths], version=extraction_version())
     report = run.report
+    grouping = grouping_version()
+    if store.get_meta("grouping") != grouping:
+        store.mark_every_period_stale()
     changed = _changed_articles(run, store, on_article)
     batch: list = []
     for item in extract_in_order(changed, workers or os.cpu_count() or 1):
@@ -109,6 +123,8 @@ def index(
     _remember_files(store, run)
     if report.indexed or report.removed or store.needs_refresh:
         store.refresh()
+    if store.get_meta("grouping") != grouping:
+        store.set_meta("grouping", grouping)  # after the refresh: a run killed before it regroups again
     return report
 
 

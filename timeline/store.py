@@ -447,6 +447,12 @@ class Store:
         )
         return [(row[0], row[1]) for row in rows]
 
+    def mark_every_period_stale(self) -> None:
+        """Have the next refresh find every period's stories again (the grouping rules changed)."""
+        with self._writing():
+            self._mark_counts_stale()
+            self.db.execute("INSERT OR IGNORE INTO stale_values SELECT DISTINCT value FROM events")
+
     def _mark_counts_stale(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counts_stale', '1')")
 
