@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 MIN_SHARED = 2
@@ -89,9 +90,7 @@ def assign_stories(events: Sequence[Candidate]) -> dict[int, int]:
     for j, words in words_of.items():  # events that share no entity with another article are left alone
         event = events[j]
         telling = [word for word in words if events_with[word] <= TOO_COMMON]
-        shared: Counter[int] = Counter()
-        for word in telling:
-            shared.update(openers.get(word, ()))
+        shared = Counter(chain.from_iterable([openers[word] for word in telling if word in openers]))
         for i in sorted(i for i, count in shared.items() if count >= MIN_SHARED):
             if _same_story(events[i], event, words_of[i], words):
                 head[j] = i
