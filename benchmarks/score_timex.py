@@ -1,6 +1,6 @@
 """Score timeline.timex.tag against TimeML gold annotations (TempEval-3 style).
 
-    python benchmarks/score_timex.py [--data ../shared/data/tbaq] [--errors N]
+    python benchmarks/score_timex.py [--data ../shared/data/tbaq] [--errors N] [--cli N]
 
 Prints strict (exact span) and relaxed (overlapping span, one-to-one) extraction
 P/R/F1, value and type F1 over relaxed matches, the throughput of ``tag`` and
@@ -10,6 +10,9 @@ the first N errors. The DCT itself is never scored.
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors")
     parser.add_argument("--grep", default="", help="only print errors containing this string")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the texts (best is reported)")
+    parser.add_argument("--cli", type=int, default=0, metavar="N",
+                        help="also time the `timeline tag` command over the documents repeated N times")
     parser.add_argument(
         "--only", default="",
         help="score a part of the data, to check rules generalise: a folder name under --data (TimeBank, AQUAINT), "
@@ -145,10 +150,27 @@ def main(argv: list[str] | None = None) -> int:
         f"speed    {megabytes / elapsed:.2f} MB/s per core ({megabytes:.2f} MB in {elapsed:.2f} s of CPU, "
         f"{wall:.2f} s wall; first pass {warm_up:.2f} s)"
     )
+    if args.cli:
+        for flags in (["--no-entities"], []):
+            seconds, size = cli_cpu(documents, args.cli, flags)
+            print(f"timeline tag {' '.join(flags) or '(dates and entities)':14} {size / seconds:.2f} MB/s per core "
+                  f"({size:.2f} MB, the documents {args.cli} times, in {seconds:.2f} s of CPU, start-up included)")
     errors = [e for e in counts.errors if args.grep in e]
     for line in errors[: args.errors]:
         print(line)
     return 0
+
+
+def cli_cpu(documents: list, repeats: int, flags: list[str]) -> tuple[float, float]:
+    """CPU seconds of one `timeline tag` process over the documents (repeated) as JSON Lines, and the MB of text."""
+    lines = [json.dumps({"id": name, "text": text, "dct": dct.isoformat()}) for name, text, dct, _ in documents]
+    stdin = "\n".join(lines * repeats) + "\n"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "timeline", "tag", *flags], input=stdin, text=True, check=True,
+                   stdout=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, repeats * sum(len(text.encode("utf-8")) for _, text, _, _ in documents) / 1e6
 
 
 if __name__ == "__main__":
