@@ -285,10 +285,12 @@ def tag(timeml: bool, no_entities: bool) -> None:
     output line is {"id", "timexes": [...], "entities": [...]} with Python string
     offsets into text.
     """
-    from .entities import find_mentions
-    from .timeml import to_timeml
     from .timex import tag as tag_timexes
 
+    if timeml:
+        from .timeml import to_timeml
+    if not no_entities:
+        from .entities import find_mentions
     write = sys.stdout.write
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
