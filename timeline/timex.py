@@ -227,9 +227,12 @@ for _name, _ in RULES:
         _RULES_BY_FIRST_WORD[_word] = _RULES_BY_FIRST_WORD.get(_word, ()) + (_name,)
 _CAPITALISED_FIRST = frozenset(w for w in _RULES_BY_FIRST_WORD if not w.islower() and w not in _SPECIAL_FIRST)
 _LOWERCASE_FIRST = [w for w in _RULES_BY_FIRST_WORD if w.islower() and w not in FOLLOWERS]
+_WORDS_BY_FOLLOWERS: dict[str, list[str]] = {}  # words sharing their followers share one branch
+for _word, _followers in FOLLOWERS.items():
+    _WORDS_BY_FOLLOWERS.setdefault(_followers, []).append(_word)
 _GUARDED_FIRST = "|".join(
-    f"{trie_regex([word])}(?=\\s+(?:\\d|['’]\\d|{trie_regex(followers.split())}(?![a-zA-Z])))"
-    for word, followers in FOLLOWERS.items()
+    f"{trie_regex(words)}(?=\\s+(?:\\d|['’]\\d|{trie_regex(followers.split())}(?![a-zA-Z])))"
+    for followers, words in _WORDS_BY_FOLLOWERS.items()
 )
 # Each branch opens with a cheap test of its first character (and the guarded words with one trie
 # of them all), so the many alternatives are tried only where they can match: a quarter faster.
