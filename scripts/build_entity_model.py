@@ -1,6 +1,6 @@
 """Build timeline/entity_model.json.gz from CoNLL-2003 eng.train, reproducibly.
 
-    .venv/bin/python scripts/build_entity_model.py /path/to/conll2003/eng.train
+    .venv/bin/python scripts/build_entity_model.py /path/to/conll2003/eng.train [--check]
 
 Learns, from eng.train only: a lexicon (per lowercased word, how often it was
 capitalised inside each entity type, capitalised outside any, and written in
@@ -316,6 +316,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("train", type=Path, help="CoNLL-2003 eng.train")
     parser.add_argument("--out", type=Path, default=E.MODEL_PATH)
+    parser.add_argument("--check", action="store_true",
+                        help="build, and only say whether --out is what this code builds (exit 1 if not)")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
@@ -355,6 +357,11 @@ def main(argv=None) -> None:
         "abbreviations": abbrevs,
     }
     payload = json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if args.check:
+        same = gzip.decompress(args.out.read_bytes()) == payload
+        print(f"{args.out}: {'reproduced exactly' if same else 'DIFFERS from what this code builds: rebuild it'}",
+              file=sys.stderr)
+        raise SystemExit(0 if same else 1)
     with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as stream:
         stream.write(payload)
     print(f"{len(weights)} weights, {len(lexicon)} words, {len(data['phrases'])} phrases -> {args.out} "
