@@ -212,5 +212,39 @@ async def test_typing_a_search_through_the_prompt(big, walking, small_pages):
             await pilot.press("slash", *"vaccine", "enter")
             await counted(app, pilot)
             assert app.timeline.event_count == store.count(Filter(search="vaccine"))
-            shown = [app.timeline.row_event(position)[0].id for position in range(app.timeline.event_count)]
-            assert shown == ids(store.iter_events(Filter(search="vaccine")))
+            shown = [app.timeline.row_event(position)[0] for position in range(app.timeline.event_count)]
+            stories = [store.db.execute("SELECT story FROM events WHERE id = ?", [event.id]).fetchone()[0]
+                       for event in shown]  # a story may show the telling the search found
+            assert stories == ids(store.iter_events(Filter(search="vaccine")))
+            assert all("vaccine" in event.text.lower() for event in shown)
+
+
+def test_a_story_found_by_another_telling_shows_that_telling(big):
+    with Store(big) as store:
+        flt = Filter(search="alpha")
+        [(opener, _)] = store.events(flt)
+        assert "alpha" not in opener.text and opener.sources == 12  # the story's first telling
+        [(shown, source)] = store.tellings_found(store.events(flt), flt.search)
+        assert "alpha" in shown.text and shown.sources == 12 and shown.article_id == source.article_id == "g1"
+        plain = store.events(Filter(search="merger collapsed"))
+        assert store.tellings_found(plain, "merger collapsed") == plain  # its own sentence is found: kept
+
+
+async def test_the_timeline_shows_the_telling_a_search_found(big):
+    with Store(big, create=False) as store:
+        app = TimelineApp(store, remember=False)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.press("slash", *"alpha", "enter")
+            await counted(app, pilot)
+            assert "Acme merger talks collapsed, alpha sources say.  12 sources" in screen_text(app)
+
+
+@pytest.mark.parametrize("search, text, found", [
+    ("alpha", "Alphabet fell", True),  # the last word may be a prefix, as in FTS
+    ("alpha ", "Alphabet fell", False),  # unless the search ends in a space
+    ("merger talks", "Talks of a merger", True),  # every word, in any order and case
+    ("merger talks", "Mergers talks", False),  # words before the last are whole words
+    ("", "anything", True),
+])
+def test_what_a_search_finds_in_a_sentence_matches_the_search_index(search, text, found):
+    assert store_module._finds(search)(text) is found

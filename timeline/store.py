@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -120,6 +120,19 @@ def fts_query(text: str) -> str:
     if not text[-1:].isspace():
         quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _finds(search: str) -> Callable[[str], bool]:
+    """Whether the search (as ``fts_query`` reads it) finds a sentence: every word, the last as a prefix
+    unless the search ends in a space; in any case."""
+    words = re.findall(r"\w+", search)
+    if not words:
+        return lambda text: True
+    last = len(words) - 1
+    ends_word = search[-1:].isspace()
+    patterns = [re.compile(rf"(?<!\w){re.escape(word)}" + (r"(?!\w)" if i < last or ends_word else ""), re.IGNORECASE)
+                for i, word in enumerate(words)]
+    return lambda text: all(pattern.search(text) for pattern in patterns)
 
 
 class Store:
@@ -892,6 +905,29 @@ class Store:
             [event.id, event.id],
         )
         return [(_event_from_row(row), Source(row[1], *row[10:14])) for row in cursor]
+
+    def tellings_found(self, rows: Sequence[tuple[Event, Source]], search: str) -> list[tuple[Event, Source]]:
+        """rows (a window of a grouped timeline), each story whose own sentence the search does not
+        find shown by the first of its other tellings that it does find, with the story's count of sources."""
+        finds = _finds(search)
+        stories = [event.id for event, _ in rows if event.sources > 1 and not finds(event.text)]
+        if not stories:
+            return list(rows)
+        found: dict[int, tuple[Event, Source]] = {}
+        cursor = self.db.execute(
+            f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
+                       (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), 0, e.story
+                FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story ORDER BY {_ORDER}""",
+            stories,
+        )
+        for row in cursor:
+            if row[16] not in found and finds(row[6]):
+                found[row[16]] = (_event_from_row(row), Source(row[1], *row[10:14]))
+        return [
+            (replace(found[event.id][0], sources=event.sources), found[event.id][1]) if event.id in found else (event, source)
+            for event, source in rows
+        ]
 
     def set_mark(self, event: Event, marked: bool) -> None:
         """Mark or unmark an event; marks outlive re-indexing while the sentence stays put."""

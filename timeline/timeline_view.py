@@ -111,7 +111,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._wanted_row = None
         first, groups = self.store.top(self.filter, PAGE)
         if first is not None:
-            self._pages[0] = first
+            self._pages[0] = self._as_shown(first)
         self.counting = groups is None and len(first) == PAGE  # a short first page is the whole timeline
         if groups is None:
             groups = leading_groups([bucket_of(event.start, event.granularity) for event, _ in first])
@@ -143,13 +143,19 @@ class TimelineView(ScrollView, can_focus=True):
         number, offset = divmod(position, PAGE)
         page = self._pages.get(number)
         if page is None:
-            page = self.store.events(self.filter, offset=number * PAGE, limit=PAGE, known=self.rows.groups)
+            page = self._as_shown(self.store.events(self.filter, offset=number * PAGE, limit=PAGE, known=self.rows.groups))
             self._pages[number] = page
             if len(self._pages) > PAGES_KEPT:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(number)
         return page[offset] if offset < len(page) else None
+
+    def _as_shown(self, page: list[tuple[Event, Source]]) -> list[tuple[Event, Source]]:
+        """A page of rows as the timeline shows them: under a search, a story by the telling it found."""
+        if self.filter.grouped and self.filter.search:
+            return self.store.tellings_found(page, self.filter.search)
+        return page
 
     @property
     def selected(self) -> tuple[Event, Source] | None:
