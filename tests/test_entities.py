@@ -414,3 +414,35 @@ def test_every_mention_of_a_name_in_the_seed_is_found():
     """Recent reports indicate Google is reconsidering...: Google, as in every other sentence."""
     found = [m for m in find_mentions(SCALE_AI_RECONSIDERING) if m.name == "Google"]
     assert len(found) == SCALE_AI_RECONSIDERING.count("Google")
+
+
+@pytest.fixture
+def fresh_spacy_choice(monkeypatch):
+    """find_mentions looks up the configured spaCy pipeline once per process; forget that choice."""
+    from timeline import entities
+
+    monkeypatch.setattr(entities, "_spacy_nlp", [])
+    return monkeypatch
+
+
+def test_the_environment_variable_switches_find_mentions_to_a_spacy_pipeline(fresh_spacy_choice, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from timeline.entities import SPACY_MODEL_VARIABLE
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Acme"}])
+    nlp.to_disk(tmp_path / "pipeline")
+    fresh_spacy_choice.setenv(SPACY_MODEL_VARIABLE, str(tmp_path / "pipeline"))
+
+    text = "Acme Widgets hired Jane Doe. Acme grew."
+    assert [(m.text, m.type) for m in find_mentions(text)] == [("Acme", "ORG"), ("Acme", "ORG")]
+
+
+def test_a_pipeline_that_cannot_be_loaded_is_reported_and_the_built_in_recogniser_used(fresh_spacy_choice, capsys):
+    from timeline.entities import SPACY_MODEL_VARIABLE
+
+    fresh_spacy_choice.setenv(SPACY_MODEL_VARIABLE, "no_such_pipeline_xyz")
+    names = {m.name for m in find_mentions("On Monday, Google said that Alexandr Wang would stay at Scale AI.")}
+    assert {"Google", "Alexandr Wang", "Scale AI"} <= names
+    warning = capsys.readouterr().err
+    assert "no_such_pipeline_xyz could not be loaded" in warning and len(warning.splitlines()) == 1

@@ -54,6 +54,7 @@ import json
 import os
 import re
 import struct
+import sys
 import unicodedata
 from collections.abc import Iterator
 from itertools import pairwise
@@ -1520,7 +1521,12 @@ def _spacy_pipeline():
                 import spacy
 
                 nlp = spacy.load(name)
-            except Exception:  # missing package or pipeline: fall back to the built-in tagger
+            except Exception as error:  # missing package or pipeline: say so, use the built-in tagger
+                print(
+                    f"timeline: {SPACY_MODEL_VARIABLE}={name} could not be loaded ({str(error).splitlines()[0]}); "
+                    "using the built-in entity recogniser",
+                    file=sys.stderr,
+                )
                 nlp = None
         _spacy_nlp.append(nlp)
     return _spacy_nlp[0]
