@@ -62,14 +62,14 @@ class Candidate:
 def content_words(text: str, names: Sequence[str] = ()) -> frozenset[str]:
     """The words that carry a sentence's content, stemmed to five letters, and its numbers;
     never the words of the entities' names, which the entity test already compares."""
-    skip = _NOT_CONTENT.union(_WORD.findall(" ".join(names).lower())) if names else _NOT_CONTENT
+    named = set(_WORD.findall(" ".join(names).lower())) if names else ()
     found = set()
     for word in _WORD.findall(text.lower()):
         if word[0].isdigit():
             found.add(word.rstrip(".,"))
         elif len(word) > 2:
             word = word.removesuffix("'s").removesuffix("’s")
-            if word not in skip:
+            if word not in _NOT_CONTENT and word not in named:
                 found.add(word[:5])
     return frozenset(found)
 
