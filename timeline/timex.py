@@ -81,17 +81,19 @@ def tag(text: str, dct: dt.date | dt.datetime) -> list[Timex]:
         start = candidate.start()
         if start < position:
             continue
-        key = _first_word_key(candidate["word"])
-        if key == "DIGIT" and text[start + 4:start + 5] in ("-", "–") and (years := _year_range(text, start, anchor)):
+        word = candidate["word"]
+        is_digit, rules = _RULES_BY_WORD.get(word) or _rules_for(word)
+        if is_digit and text[start + 4:start + 5] in ("-", "–") and (years := _year_range(text, start, anchor)):
             found.extend(years)
             position = years[-1].end
             continue
-        rules = _RULES_BY_FIRST_WORD.get(key)
-        match = _first_match(rules, text, start) if rules else None
-        if match is None:
+        for rule, match_at in rules:  # the first rule to match wins
+            if (match := match_at(text, start)) is not None:
+                break
+        else:
             continue
         try:
-            result = _normalise(match, text, start, anchor)
+            result = _normalise((rule, match), text, start, anchor)
         except (ArithmeticError, AttributeError, LookupError, ValueError, TypeError):
             result = None  # a date out of the calendar's range, a day 31 in June...
         if result is None:
@@ -252,13 +254,17 @@ def _first_word_key(word: str) -> str:
     return word if word in _CAPITALISED_FIRST else word.lower()
 
 
-def _first_match(rules: tuple[str, ...], text: str, start: int) -> tuple[str, re.Match] | None:
-    """The first of rules (in RULES order) to match at start, and its match."""
-    for rule in rules:
-        match = _RULE_PATTERNS[rule].match(text, start)
-        if match is not None:
-            return rule, match
-    return None
+# Per first word as written ("The", "THE", "7"): whether it is a digit, and the rules to try
+# there in RULES order with their matchers. One look-up per candidate instead of several calls.
+_RULES_BY_WORD: dict[str, tuple[bool, tuple[tuple[str, Callable], ...]]] = {}
+
+
+def _rules_for(word: str) -> tuple[bool, tuple[tuple[str, Callable], ...]]:
+    key = _first_word_key(word)
+    rules = key == "DIGIT", tuple((name, _RULE_PATTERNS[name].match) for name in _RULES_BY_FIRST_WORD.get(key, ()))
+    if len(_RULES_BY_WORD) < 10_000:  # the odd casings of long texts cannot grow it without end
+        _RULES_BY_WORD[word] = rules
+    return rules
 
 
 def _normalise(rule_match: tuple[str, re.Match], text: str, start: int, dct: dt.date):
