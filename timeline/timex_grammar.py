@@ -453,17 +453,18 @@ RULE_FIRST_WORDS = {
 }
 
 
-def trie_regex(words: list[str], ignore_case: bool = True) -> str:
+def trie_regex(words: list[str], ignore_case: bool = True, tails: dict[str, str] | None = None) -> str:
     """A regex matching exactly these words, as a trie: each branch starts with one character class.
 
-    With ignore_case, lowercase letters also match their capitals.
+    With ignore_case, lowercase letters also match their capitals. tails maps words to a regex
+    that must match after them (where the trie reaches their end, so one pass tests both).
     """
     trie: dict = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = (tails or {}).get(word, "")
     return _trie_node(trie, ignore_case)
 
 
@@ -473,10 +474,13 @@ def _trie_node(node: dict, ignore_case: bool) -> str:
         variants = {char, char.upper()} if ignore_case and char.islower() else {char}
         head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
         branches.append(head + _trie_node(node[char], ignore_case))
+    tail = node.get("")
+    if tail:  # tried after the longer words, as the `?` below would
+        branches.append(tail)
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+    return f"(?:{body})?" if tail == "" else body
 
 # A number starts an expression only as a year, a clock time, a day before a
 # month, a date in digits, an amount of time units, an ordinal century or 1Q.
