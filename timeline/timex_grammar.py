@@ -179,9 +179,40 @@ def parse_year(text: str | None) -> int | None:
 # Building blocks (plain regex text)
 
 
+def trie_regex(words: list[str], ignore_case: bool = True, tails: dict[str, str] | None = None) -> str:
+    """A regex matching exactly these words, as a trie: each branch starts with one character class.
+
+    With ignore_case, lowercase letters also match their capitals. tails maps words to a regex
+    that must match after them (where the trie reaches their end, so one pass tests both).
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = (tails or {}).get(word, "")
+    return _trie_node(trie, ignore_case)
+
+
+def _trie_node(node: dict, ignore_case: bool) -> str:
+    branches = []
+    for char in sorted(k for k in node if k):
+        variants = {char, char.upper()} if ignore_case and char.islower() else {char}
+        head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
+        branches.append(head + _trie_node(node[char], ignore_case))
+    tail = node.get("")
+    if tail:  # tried after the longer words, as the `?` below would
+        branches.append(tail)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if tail == "" else body
+
 def _alternation(words) -> str:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered) + ")"
+    """Any of the words (a space in one stands for any whitespace), as a trie: where several
+    match, the longest is tried first, as a list sorted by length would, but a word is ruled
+    out at its first wrong character instead of trying every word in turn."""
+    return "(?:" + trie_regex(list(set(words)), ignore_case=False).replace(r"\ ", r"\s+") + ")"
 
 
 MONTH_NAME = (
@@ -452,35 +483,6 @@ RULE_FIRST_WORDS = {
     "fuzzy": "now right currently current then at presently nowadays these recently lately more the someday coming soon a",
 }
 
-
-def trie_regex(words: list[str], ignore_case: bool = True, tails: dict[str, str] | None = None) -> str:
-    """A regex matching exactly these words, as a trie: each branch starts with one character class.
-
-    With ignore_case, lowercase letters also match their capitals. tails maps words to a regex
-    that must match after them (where the trie reaches their end, so one pass tests both).
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = (tails or {}).get(word, "")
-    return _trie_node(trie, ignore_case)
-
-
-def _trie_node(node: dict, ignore_case: bool) -> str:
-    branches = []
-    for char in sorted(k for k in node if k):
-        variants = {char, char.upper()} if ignore_case and char.islower() else {char}
-        head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
-        branches.append(head + _trie_node(node[char], ignore_case))
-    tail = node.get("")
-    if tail:  # tried after the longer words, as the `?` below would
-        branches.append(tail)
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if tail == "" else body
 
 # A number starts an expression only as a year, a clock time, a day before a
 # month, a date in digits, an amount of time units, an ordinal century or 1Q.
