@@ -252,23 +252,29 @@ NUMBER = (
     rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred|{_WORD_0_99}(?:[\s-]+and[\s-]+a[\s-]+half)?"
     r"|a\s+couple(?:\s+of)?|couple\s+of|a\s+dozen|dozens\s+of|hundreds\s+of|a\s+pair\s+of|half\s+an?|a\s+half|an?|a\s+single)"
 )
-VAGUE = r"(?:a\s+few|few|several|many|some|a\s+number\s+of|numerous)"
-UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?|century|centuries)"
-PLURAL_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries)"
+# Lists of words below are tries (_alternation): a word is ruled out at its first wrong
+# character. No two words of a list can both lead to a match (where one is the start of another,
+# the rule needs a space or the end of a word after it), so their order does not matter.
+VAGUE = _alternation(["a few", "few", "several", "many", "some", "a number of", "numerous"])
+_PLURAL_UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades", "centuries"]
+UNITS = _alternation(_PLURAL_UNIT_WORDS + [w[:-1] for w in _PLURAL_UNIT_WORDS[:-1]] + ["century"])
+PLURAL_UNITS = _alternation(_PLURAL_UNIT_WORDS)
 PART = r"(?:morning|afternoon|evening|night)"
-QUANTIFIER = (
-    r"(?:about|around|approximately|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|"
-    r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over(?!\s+the\b)|under(?!\s+the\b)|just|only|barely|upwards\s+of|the\s+last|"
-    r"the\s+past|the\s+next|the\s+first|the\s+final)"
-)
+QUANTIFIER = "(?:" + _alternation(
+    "about around approximately nearly almost roughly some just only barely".split()
+    + ["more than", "less than", "fewer than", "at least", "at most", "up to", "no more than", "no less than",
+       "upwards of", "the last", "the past", "the next", "the first", "the final"]
+) + r"|over(?!\s+the\b)|under(?!\s+the\b))"
 EDGE = (
-    r"(?:(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder|balance|first\s+half|"
-    r"second\s+half|last\s+half|early\s+part|latter\s+part|later\s+part|bulk|spring|summer|fall|autumn|winter)\s+of\s+"
-    r"|(?:early|late|mid|earlier|later)(?:\s+in)?\s+|(?:early|late|mid|end)-)"
+    r"(?:(?:the\s+)?(?:very\s+)?" + _alternation(
+        "end beginning start middle close turn rest remainder balance bulk spring summer fall autumn winter".split()
+        + ["first half", "second half", "last half", "early part", "latter part", "later part"]
+    ) + r"\s+of\s+"
+    rf"|{_alternation(['early', 'late', 'mid', 'earlier', 'later'])}(?:\s+in)?\s+|{_alternation(['early', 'late', 'mid', 'end'])}-)"
 )
-RELATIVE = (
-    r"(?:this\s+past|this\s+coming|this|last|next|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|"
-    r"the\s+following|the\s+current|current|the\s+prior|prior|coming)"
+RELATIVE = _alternation(
+    ["this past", "this coming", "this", "last", "next", "the past", "the last", "the previous", "the next", "the coming",
+     "the following", "the current", "current", "the prior", "prior", "coming"]
 )
 # A number after these labels is an identifier: "Room 1998", "Page 2010", "Flight 2019".
 _LABELS = ("room", "page", "no.", "number", "flight", "route", "gate", "section", "chapter", "article", "form",
@@ -306,6 +312,11 @@ SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "
 WIRE_TIME_ZONE = r"(?i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|JST|HKT|SGT|AEST|local\s+time|hrs)\b"
 # ... or the first of two such times: "from 1700 to 2100 local time"
 WIRE_TIME_FOLLOWS = rf"\s*{WIRE_TIME_ZONE}|\s*(?:to|and|-|–)\s*(?:[01]\d|2[0-3])[0-5]\d\s*{WIRE_TIME_ZONE}"
+
+_DURATION_MODIFIER = _alternation(
+    "the another additional past last next first final previous coming following latest remaining ensuing preceding "
+    "initial subsequent entire full whole".split() + ["an additional"]
+)
 
 RULES: list[tuple[str, str]] = [
     ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d)(?::\d\d)?)?"),
@@ -374,8 +385,7 @@ RULES: list[tuple[str, str]] = [
      r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+previous|the\s+following|coming|past|early|late|earlier|later)\s+)?"
      rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
     ("duration",
-     rf"(?:{QUANTIFIER}\s+)?(?:(?:the|another|an\s+additional|additional|past|last|next|first|final|previous|coming|"
-     r"following|latest|remaining|ensuing|preceding|initial|subsequent|entire|full|whole)\s+){0,2}"
+     rf"(?:{QUANTIFIER}\s+)?(?:{_DURATION_MODIFIER}\s+){{0,2}}"
      rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
      rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?(?:\s+or\s+so)?"
      r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
