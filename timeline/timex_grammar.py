@@ -233,7 +233,8 @@ _MONTH_CONTEXT = "|".join(
 MONTH_ALONE = (
     r"(?:(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|Apr(?:il|\.)|June|Jun\.|July|Jul\.|Aug(?:ust|\.)"
     r"|Sep(?:tember|t\.|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
-    rf"|(?:{_MONTH_CONTEXT}|(?<=mid-))(?-i:May|March|Mar\.))"
+    # a look-ahead for the month first, so the many look-behinds run only before a May or March
+    rf"|(?=(?-i:Ma[ry]))(?:{_MONTH_CONTEXT}|(?<=mid-))(?-i:May|March|Mar\.))"
 )
 WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\.|Thu\.|Fri\.)"
 SEASON = r"(?:spring|summer|autumn|winter|fall)"
@@ -259,6 +260,9 @@ VAGUE = _alternation(["a few", "few", "several", "many", "some", "a number of", 
 _PLURAL_UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades", "centuries"]
 UNITS = _alternation(_PLURAL_UNIT_WORDS + [w[:-1] for w in _PLURAL_UNIT_WORDS[:-1]] + ["century"])
 PLURAL_UNITS = _alternation(_PLURAL_UNIT_WORDS)
+_AMOUNT_MODIFIER = _alternation(
+    "more additional full straight consecutive long short trading business calendar working".split()
+)
 PART = r"(?:morning|afternoon|evening|night)"
 QUANTIFIER = "(?:" + _alternation(
     "about around approximately nearly almost roughly some just only barely".split()
@@ -386,7 +390,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
     ("duration",
      rf"(?:{QUANTIFIER}\s+)?(?:{_DURATION_MODIFIER}\s+){{0,2}}"
-     rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
+     rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+{_AMOUNT_MODIFIER})?"
      rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?(?:\s+or\s+so)?"
      r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
     ("vague_period",
@@ -417,8 +421,9 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{EDGE})?(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
      rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?P<word>{_alternation(DECADE_WORDS)}))"),
     ("short_fiscal_year", r"(?-i:FY\s?|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
+    # (?=[12]): the look-behinds for labels ("Room 1998") run only before what can be a year
     ("year",
-     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
+     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:(?=[12]){LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
      rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"
      rf"|(?-i:[Pp]ost|[Pp]re)-(?P<year4>{YEAR4})"),  # 'post-1959 politics': the year it counts from
     ("set",
@@ -498,8 +503,7 @@ RULE_FIRST_WORDS = {
 # month, a date in digits, an amount of time units, an ordinal century or 1Q.
 DIGIT_START = (
     r"(?=(?:1[6-9]\d\d|20\d\d)(?!\d)"
-    r"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:(?:more|additional|full|straight|consecutive|long|short|trading|"
-    rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
+    rf"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:{_AMOUNT_MODIFIER}[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
     r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?:{WIRE_TIME_FOLLOWS})"
