@@ -238,10 +238,10 @@ def _followed_by(followers: str) -> str:
     return f"(?=\\s+(?:\\d|['’]\\d|{trie_regex(followers.split())}(?![a-zA-Z])))"
 
 
-# A guarded word ends in the trie of the lowercase first words with its own guard; the many
-# words sharing a long list of followers share one branch after it (the regex stays small).
-# A word matches at most one branch, so their order does not matter. One trie for all the
-# words instead of a look-ahead for the guarded ones, then a trie for the others: a tenth faster.
+# A guarded word ends in the trie of the lowercase first words with its own guard, so most words
+# go through one trie, not a look-ahead trie of the guarded words and then another (the scan is a
+# sixth faster). The many words sharing one long list of followers share a branch after it
+# instead (the regex stays small). A word can match only one branch, so their order is free.
 _SHARED_GUARD = [(followers, words) for followers, words in _WORDS_BY_FOLLOWERS.items() if len(words) > 2]
 _OWN_GUARD = {word: _followed_by(f) for f, words in _WORDS_BY_FOLLOWERS.items() if len(words) <= 2 for word in words}
 _WORD_END = "(?![a-zA-Z])"
