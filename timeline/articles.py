@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -17,8 +18,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
-
-from markdown_it import MarkdownIt
 
 from .model import Article
 
@@ -33,7 +32,6 @@ MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 _SNIFF_BYTES = 8192
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Windows' "Unicode" text files
 
-_markdown = MarkdownIt("commonmark")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d?$")  # YAML's `key: |` and `key: >`: the value is on the lines below
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
@@ -520,13 +518,21 @@ def _same_words(a: str, b: str) -> bool:
     return a.strip("# ").casefold().split() == b.strip("# ").casefold().split()
 
 
+@functools.cache
+def _markdown_parser():
+    """The CommonMark parser, loaded on first use: `timeline tag` only needs this module's dates."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
 def markdown_to_text(source: str) -> str:
     """The prose of a Markdown document: one line per soft line break, a blank line between blocks.
 
     Markup (links, emphasis, headings, HTML) is dropped; link and image text stays.
     """
     blocks: list[str] = []
-    for token in _markdown.parse(source):
+    for token in _markdown_parser().parse(source):
         if token.type == "inline":
             blocks.append(_inline_text(token.children or []))
         elif token.type in ("fence", "code_block"):

@@ -10,13 +10,15 @@ import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
 from .display import one_line
 from .lock import LockBusy, LockUnavailable, indexer_lock
-from .store import Filter, Store, StoreError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 DB_ENV = "TIMELINE_DB"
 # Lone surrogates (legal as JSON escapes) cannot be written out as UTF-8; each becomes U+FFFD,
@@ -66,6 +68,8 @@ def database_path(db_path: Path | None, *, create: bool) -> Path:
 
 
 def open_store(db_path: Path | None, *, create: bool, read_only: bool = False) -> Store:
+    from .store import Store, StoreError  # sqlite_utils and numpy: a quarter of a second `timeline tag` never needs
+
     path = database_path(db_path, create=create)
     try:
         return Store(path, create=create, read_only=read_only)
@@ -166,6 +170,7 @@ def _run_index(store: Store, paths, *, strict: bool, quiet: bool) -> None:
 
     from . import articles as reader
     from .indexer import index
+    from .store import StoreError
 
     console = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
     files = _count_files(paths)
@@ -232,6 +237,8 @@ def export(db_path, entity_names, match_any, date_from, date_to, search, output)
 
 
 def _export(store, write_export, entity_names, match_any, date_from, date_to, search, output) -> None:
+    from .store import Filter
+
     entity_ids = []
     for name in entity_names:
         entity = store.find_entity(name)

@@ -179,9 +179,40 @@ def parse_year(text: str | None) -> int | None:
 # Building blocks (plain regex text)
 
 
+def trie_regex(words: list[str], ignore_case: bool = True, tails: dict[str, str] | None = None) -> str:
+    """A regex matching exactly these words, as a trie: each branch starts with one character class.
+
+    With ignore_case, lowercase letters also match their capitals. tails maps words to a regex
+    that must match after them (where the trie reaches their end, so one pass tests both).
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = (tails or {}).get(word, "")
+    return _trie_node(trie, ignore_case)
+
+
+def _trie_node(node: dict, ignore_case: bool) -> str:
+    branches = []
+    for char in sorted(k for k in node if k):
+        variants = {char, char.upper()} if ignore_case and char.islower() else {char}
+        head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
+        branches.append(head + _trie_node(node[char], ignore_case))
+    tail = node.get("")
+    if tail:  # tried after the longer words, as the `?` below would
+        branches.append(tail)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if tail == "" else body
+
 def _alternation(words) -> str:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered) + ")"
+    """Any of the words (a space in one stands for any whitespace), as a trie: where several
+    match, the longest is tried first, as a list sorted by length would, but a word is ruled
+    out at its first wrong character instead of trying every word in turn."""
+    return "(?:" + trie_regex(list(set(words)), ignore_case=False).replace(r"\ ", r"\s+") + ")"
 
 
 MONTH_NAME = (
@@ -202,7 +233,8 @@ _MONTH_CONTEXT = "|".join(
 MONTH_ALONE = (
     r"(?:(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|Apr(?:il|\.)|June|Jun\.|July|Jul\.|Aug(?:ust|\.)"
     r"|Sep(?:tember|t\.|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
-    rf"|(?:{_MONTH_CONTEXT}|(?<=mid-))(?-i:May|March|Mar\.))"
+    # a look-ahead for the month first, so the many look-behinds run only before a May or March
+    rf"|(?=(?-i:Ma[ry]))(?:{_MONTH_CONTEXT}|(?<=mid-))(?-i:May|March|Mar\.))"
 )
 WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\.|Thu\.|Fri\.)"
 SEASON = r"(?:spring|summer|autumn|winter|fall)"
@@ -221,23 +253,32 @@ NUMBER = (
     rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s+hundred|{_WORD_0_99}(?:[\s-]+and[\s-]+a[\s-]+half)?"
     r"|a\s+couple(?:\s+of)?|couple\s+of|a\s+dozen|dozens\s+of|hundreds\s+of|a\s+pair\s+of|half\s+an?|a\s+half|an?|a\s+single)"
 )
-VAGUE = r"(?:a\s+few|few|several|many|some|a\s+number\s+of|numerous)"
-UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?|century|centuries)"
-PLURAL_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries)"
+# Lists of words below are tries (_alternation): a word is ruled out at its first wrong
+# character. No two words of a list can both lead to a match (where one is the start of another,
+# the rule needs a space or the end of a word after it), so their order does not matter.
+VAGUE = _alternation(["a few", "few", "several", "many", "some", "a number of", "numerous"])
+_PLURAL_UNIT_WORDS = ["seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades", "centuries"]
+UNITS = _alternation(_PLURAL_UNIT_WORDS + [w[:-1] for w in _PLURAL_UNIT_WORDS[:-1]] + ["century"])
+PLURAL_UNITS = _alternation(_PLURAL_UNIT_WORDS)
+_AMOUNT_MODIFIER = _alternation(
+    "more additional full straight consecutive long short trading business calendar working".split()
+)
 PART = r"(?:morning|afternoon|evening|night)"
-QUANTIFIER = (
-    r"(?:about|around|approximately|nearly|almost|roughly|some|more\s+than|less\s+than|fewer\s+than|at\s+least|"
-    r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over(?!\s+the\b)|under(?!\s+the\b)|just|only|barely|upwards\s+of|the\s+last|"
-    r"the\s+past|the\s+next|the\s+first|the\s+final)"
-)
+QUANTIFIER = "(?:" + _alternation(
+    "about around approximately nearly almost roughly some just only barely".split()
+    + ["more than", "less than", "fewer than", "at least", "at most", "up to", "no more than", "no less than",
+       "upwards of", "the last", "the past", "the next", "the first", "the final"]
+) + r"|over(?!\s+the\b)|under(?!\s+the\b))"
 EDGE = (
-    r"(?:(?:the\s+)?(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder|balance|first\s+half|"
-    r"second\s+half|last\s+half|early\s+part|latter\s+part|later\s+part|bulk|spring|summer|fall|autumn|winter)\s+of\s+"
-    r"|(?:early|late|mid|earlier|later)(?:\s+in)?\s+|(?:early|late|mid|end)-)"
+    r"(?:(?:the\s+)?(?:very\s+)?" + _alternation(
+        "end beginning start middle close turn rest remainder balance bulk spring summer fall autumn winter".split()
+        + ["first half", "second half", "last half", "early part", "latter part", "later part"]
+    ) + r"\s+of\s+"
+    rf"|{_alternation(['early', 'late', 'mid', 'earlier', 'later'])}(?:\s+in)?\s+|{_alternation(['early', 'late', 'mid', 'end'])}-)"
 )
-RELATIVE = (
-    r"(?:this\s+past|this\s+coming|this|last|next|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|"
-    r"the\s+following|the\s+current|current|the\s+prior|prior|coming)"
+RELATIVE = _alternation(
+    ["this past", "this coming", "this", "last", "next", "the past", "the last", "the previous", "the next", "the coming",
+     "the following", "the current", "current", "the prior", "prior", "coming"]
 )
 # A number after these labels is an identifier: "Room 1998", "Page 2010", "Flight 2019".
 _LABELS = ("room", "page", "no.", "number", "flight", "route", "gate", "section", "chapter", "article", "form",
@@ -275,6 +316,11 @@ SET_ADVERB = _alternation(["daily", "weekly", "monthly", "annually", "yearly", "
 WIRE_TIME_ZONE = r"(?i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|JST|HKT|SGT|AEST|local\s+time|hrs)\b"
 # ... or the first of two such times: "from 1700 to 2100 local time"
 WIRE_TIME_FOLLOWS = rf"\s*{WIRE_TIME_ZONE}|\s*(?:to|and|-|–)\s*(?:[01]\d|2[0-3])[0-5]\d\s*{WIRE_TIME_ZONE}"
+
+_DURATION_MODIFIER = _alternation(
+    "the another additional past last next first final previous coming following latest remaining ensuing preceding "
+    "initial subsequent entire full whole".split() + ["an additional"]
+)
 
 RULES: list[tuple[str, str]] = [
     ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d)(?::\d\d)?)?"),
@@ -343,9 +389,8 @@ RULES: list[tuple[str, str]] = [
      r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+previous|the\s+following|coming|past|early|late|earlier|later)\s+)?"
      rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
     ("duration",
-     rf"(?:{QUANTIFIER}\s+)?(?:(?:the|another|an\s+additional|additional|past|last|next|first|final|previous|coming|"
-     r"following|latest|remaining|ensuing|preceding|initial|subsequent|entire|full|whole)\s+){0,2}"
-     rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+(?:more|additional|full|straight|consecutive|long|short|trading|business|calendar|working))?"
+     rf"(?:{QUANTIFIER}\s+)?(?:{_DURATION_MODIFIER}\s+){{0,2}}"
+     rf"(?P<num>{NUMBER}|{VAGUE})(?:[\s-]+{_AMOUNT_MODIFIER})?"
      rf"[\s-]+(?P<unit>{UNITS})(?P<half>\s+and\s+a\s+half)?(?:[\s-](?:old|long))?(?:\s+or\s+so)?"
      r"(?:\s+(?P<dir>ago|earlier|later|from\s+now|hence|back))?"),
     ("vague_period",
@@ -376,8 +421,9 @@ RULES: list[tuple[str, str]] = [
      rf"(?:{EDGE})?(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
      rf"(?:(?P<decade>1\d\d0|20\d0)['’]?s|['’](?P<short>\d0)['’]?s|(?<=the\s)(?P<short2>\d0)['’]?s|(?<=the\s)(?P<word>{_alternation(DECADE_WORDS)}))"),
     ("short_fiscal_year", r"(?-i:FY\s?|fiscal\s+)['’]?(?P<fy>\d{4}|\d\d)(?!\d)"),
+    # (?=[12]): the look-behinds for labels ("Room 1998") run only before what can be a year
     ("year",
-     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:{LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
+     rf"(?:{EDGE})?(?:(?:fiscal|calendar)\s+(?:year\s+)?|(?:the\s+)?year\s+)?(?:(?=[12]){LABELLED}(?P<year>{YEAR4}){NUMERIC_NOUN}|(?P<year2>{SPELLED_YEAR}))"
      rf"|(?:the\s+)?year\s+(?P<year3>{SPELLED_2000S})"
      rf"|(?-i:[Pp]ost|[Pp]re)-(?P<year4>{YEAR4})"),  # 'post-1959 politics': the year it counts from
     ("set",
@@ -453,37 +499,11 @@ RULE_FIRST_WORDS = {
 }
 
 
-def trie_regex(words: list[str], ignore_case: bool = True) -> str:
-    """A regex matching exactly these words, as a trie: each branch starts with one character class.
-
-    With ignore_case, lowercase letters also match their capitals.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_node(trie, ignore_case)
-
-
-def _trie_node(node: dict, ignore_case: bool) -> str:
-    branches = []
-    for char in sorted(k for k in node if k):
-        variants = {char, char.upper()} if ignore_case and char.islower() else {char}
-        head = re.escape(char) if len(variants) == 1 else "[" + "".join(sorted(variants)) + "]"
-        branches.append(head + _trie_node(node[char], ignore_case))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
-
 # A number starts an expression only as a year, a clock time, a day before a
 # month, a date in digits, an amount of time units, an ordinal century or 1Q.
 DIGIT_START = (
     r"(?=(?:1[6-9]\d\d|20\d\d)(?!\d)"
-    r"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:(?:more|additional|full|straight|consecutive|long|short|trading|"
-    rf"business|calendar|working)[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
+    rf"|\d+(?:[.,]\d+)*(?:\s+1/2|\s*½)?[\s-]+(?i:{_AMOUNT_MODIFIER}[\s-]+)?(?i:{UNITS}|and\s+a\s+half)(?![a-z])"
     rf"|[0-3]?\d(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH_NAME}"
     r"|\d{1,2}(?:[:.]\d\d)?\s*(?:[apAP]\.?\s?[mM]|o['’]clock|in\s+the\s)|\d{1,2}:\d\d\s*(?:GMT|UTC|[ECMP][SD]T|ET|PT|BST|CET)\b"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?:{WIRE_TIME_FOLLOWS})"

@@ -25,11 +25,15 @@ _WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([A-Za-z]+)$")
 def _sentence_breaks(text: str, start: int, end: int):
     """The sentence breaks in text[start:end], but not the stop after an abbreviation or initial."""
     for boundary in _SENTENCE_BREAK.finditer(text, start, end):
-        if text[boundary.start()] == ".":
-            word = _WORD_BEFORE_STOP.search(text, max(0, boundary.start() - 6), boundary.start())
-            if word and (word[1] in _ABBREVIATIONS or (len(word[1]) == 1 and word[1].isupper())):
-                continue
-        yield boundary
+        if not _after_abbreviation(text, boundary):
+            yield boundary
+
+
+def _after_abbreviation(text: str, boundary: re.Match) -> bool:
+    if text[boundary.start()] != ".":
+        return False
+    word = _WORD_BEFORE_STOP.search(text, max(0, boundary.start() - 6), boundary.start())
+    return word is not None and (word[1] in _ABBREVIATIONS or (len(word[1]) == 1 and word[1].isupper()))
 
 _PAST_WORDS = frozenset("""
 was were had did said told spent sold bought paid made took came went became began rose fell grew left lost met
@@ -58,6 +62,7 @@ _PAST_MARKERS = frozenset("was were had did said ago earlier previously yesterda
 # Before an -ed word, these make it a passive or an adjective ("is heard", "a still
 # unspecified date"), not a past tense.
 _NOT_BEFORE_PAST = frozenset("is are be being am a an the still very its their his her our this that".split())
+_CUE_WORDS = _PAST_PLANS | _FUTURE_WORDS | _FUTURE_BEFORE_TO | _PAST_WORDS
 # Words, and commas: a cue across a comma ("the plan, announced in January, will...") is
 # one word further away.
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
@@ -66,6 +71,8 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|’ll|,")
 def _cue(token: str, next_token: str, previous_token: str) -> str | None:
     """The tense a word signals, given the words after and before it (lowercase)."""
     word = token.lower().replace("’", "'")
+    if word not in _CUE_WORDS and not word.endswith(("ed", "'ll")):
+        return None  # most words: none of the tests below can hold
     if word in _PAST_PLANS and next_token == "to" and previous_token in ("was", "were", "been"):
         return "past"  # "was expected to", "had been due to": a plan made in the past, for a time now past
     if (word in _FUTURE_WORDS and not (word == "next" and next_token == "to")) or word.endswith("'ll"):
@@ -85,9 +92,11 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     high = min(len(text), end + _WINDOW)
     left = low
     # The break's look-ahead needs the expression's first character ("1994. In January").
-    for boundary in _sentence_breaks(text, low, min(len(text), start + 1)):
-        if boundary.end() <= start:
+    # Only the last break counts: the others are not checked for abbreviations.
+    for boundary in reversed(list(_SENTENCE_BREAK.finditer(text, low, min(len(text), start + 1)))):
+        if boundary.end() <= start and not _after_abbreviation(text, boundary):
             left = boundary.end()
+            break
     boundary = next(_sentence_breaks(text, end, high), None)
     right = boundary.start() + 1 if boundary else high
     return left, right
