@@ -414,3 +414,20 @@ def test_every_mention_of_a_name_in_the_seed_is_found():
     """Recent reports indicate Google is reconsidering...: Google, as in every other sentence."""
     found = [m for m in find_mentions(SCALE_AI_RECONSIDERING) if m.name == "Google"]
     assert len(found) == SCALE_AI_RECONSIDERING.count("Google")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["Google", "GOOGLE", "McDonald", "O'Neill", "U.S.", "Coca-Cola"])),
+       st.sampled_from(["", "c", "t"]))
+def test_own_score_is_the_sum_of_word_features(word, caps):
+    model = E.load_model()
+    features, known = E.word_features(word, caps, model.lexicon, model.suffixes)
+    assert model.own_score(word, caps) == (sum(model.weights.get(f, 0) for f in features), known)
+
+
+def test_own_score_on_the_lexicon():
+    model = E.load_model()
+    for low in list(model.lexicon)[::7]:
+        for word, caps in ((low.capitalize(), ""), (low.upper(), "c"), (low.capitalize(), "t")):
+            features, known = E.word_features(word, caps, model.lexicon, model.suffixes)
+            assert model.own_score(word, caps) == (sum(model.weights.get(f, 0) for f in features), known)

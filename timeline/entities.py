@@ -56,7 +56,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 from timeline.model import Mention
@@ -103,6 +103,7 @@ _SHAPE_TABLE = str.maketrans(
     "X" * 26 + "x" * 26 + "d" * 10,
 )
 _REPEATS = re.compile(r"(.)\1+")
+_ZEROS = repeat(0)  # map(dict.get, features, _ZEROS): each feature's weight, 0 if it has none
 
 
 class Run:
@@ -332,7 +333,6 @@ def suffix_classes(lexicon: dict) -> dict[str, str]:
 def word_features(word: str, caps: str, lexicon: dict, suffixes: dict) -> tuple[list[str], str]:
     """Features of a word on its own, and a short class of what the lexicon knows about it."""
     low = normal_form(word)
-    stats = lexicon.get(low)
     mode = caps
     features = [
         mode + "l:" + low,
@@ -345,6 +345,14 @@ def word_features(word: str, caps: str, lexicon: dict, suffixes: dict) -> tuple[
         features.append("sh:" + shape(word))
     elif caps == "t":  # Title Case still tells acronyms (SMIC) and inner capitals (OpenAI)
         features.append("tsh:" + shape(word))
+    known_features, known = lexicon_features(lexicon.get(low), caps)
+    return features + known_features, known
+
+
+def lexicon_features(stats: tuple | None, caps: str) -> tuple[list[str], str]:
+    """The features of ``word_features`` that come from the word's lexicon counts, and its lexicon class."""
+    mode = caps
+    features = []
     if stats is None:
         known = "new"
     else:
@@ -585,6 +593,10 @@ class EntityModel:
         self.common = common_words(self.lexicon)
         self.suffixes = suffix_classes(self.lexicon)
         self._words: dict[tuple, tuple[int, str]] = {}
+        self._own: dict[tuple[str, str], tuple[int, str]] = {}  # own_score
+        self._shapes: dict[str, str] = {}
+        self._counted: dict[tuple, tuple[int, str]] = {}  # lexicon counts and line mode -> their weights, class
+        self._placed: dict[tuple, int] = {}  # position_features' weights
         self._befores: dict[tuple[str, str], int] = {}
         self._afters: dict[tuple[str, str], int] = {}
         self._prose_tables()
@@ -594,12 +606,19 @@ class EntityModel:
         key = (word, caps, position, starts_sentence)
         cached = self._words.get(key)
         if cached is None:
-            features, known = word_features(word, caps, self.lexicon, self.suffixes)
-            features += position_features(known, position, starts_sentence, caps)
-            get = self.weights.get
-            cached = (sum(get(f, 0) for f in features), known)
+            own = self._own.get((word, caps))
+            if own is None:
+                own = self.own_score(word, caps)
+            total, known = own
+            place = (known, position, starts_sentence, caps)
+            placed = self._placed.get(place)
+            if placed is None:
+                placed = self._placed[place] = sum(map(self.weights.get, position_features(*place), _ZEROS))
+            cached = (total + placed, known)
             if len(self._words) > 200_000:  # bound the memory of a long-running process
                 self._words.clear()
+                self._own.clear()
+                self._shapes.clear()
                 self._befores.clear()
                 self._afters.clear()
                 self._single.clear()
@@ -607,6 +626,30 @@ class EntityModel:
                 self._span_static.clear()
             self._words[key] = cached
         return cached
+
+    def own_score(self, word: str, caps: str) -> tuple[int, str]:
+        """The summed weights of ``word_features`` (memoised), spelled out feature by feature: no list."""
+        get = self.weights.get
+        low = word.lower()  # normal_form
+        end = low[-3:]
+        total = get(caps + "l:" + low, 0) + get(caps + "s3:" + end, 0) + get(caps + "s4:" + low[-4:], 0)
+        total += get(caps + "sf:" + self.suffixes.get(end, "-"), 0)
+        if caps != "c":
+            pattern = word.translate(_SHAPE_TABLE)
+            word_shape = self._shapes.get(pattern)
+            if word_shape is None:  # shape(word), memoised by pattern: words share few shapes
+                word_shape = self._shapes[pattern] = _REPEATS.sub(r"\1\1", pattern)
+            if caps:
+                total += get("tsh:" + word_shape, 0)
+            else:
+                total += get("w:" + word, 0) + get("sh:" + word_shape, 0)
+        stats = self.lexicon.get(low)
+        counted = self._counted.get((stats, caps))
+        if counted is None:
+            features, known = lexicon_features(stats, caps)
+            counted = self._counted[stats, caps] = (sum(map(get, features, _ZEROS)), known)
+        own = self._own[word, caps] = (total + counted[0], counted[1])
+        return own
 
     def transition_score(self, previous: str, caps: str, known: str) -> int:
         key = (previous, caps, known)
