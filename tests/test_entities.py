@@ -431,3 +431,30 @@ def test_own_score_on_the_lexicon():
         for word, caps in ((low.capitalize(), ""), (low.upper(), "c"), (low.capitalize(), "t")):
             features, known = E.word_features(word, caps, model.lexicon, model.suffixes)
             assert model.own_score(word, caps) == (sum(model.weights.get(f, 0) for f in features), known)
+
+
+def _plain_canonical_key(name: str) -> str:
+    """canonical_key without its shortcuts for plain ASCII names."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKD", name)
+    key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
+    key = E._POSSESSIVE.sub("", key).replace("&", " and ").replace(".", "")
+    key = E._NON_ALNUM.sub(" ", key).strip()
+    if key.startswith("the "):
+        key = key[4:]
+    key = E._LEGAL_SUFFIX.sub("", key)
+    return E._ALIASES.get(key, key)
+
+
+_NAMEY = st.lists(
+    st.sampled_from(["The", "the ", "Inc", " co", "Corp.", "U.S.", "&", "'s", "’S", "'", " ", "  ", "\t", "-", "_",
+                     "Café", "Ångström", "e\u0301", "ﬁ", "²", "Scale", "AI", "plc", ".", ","]),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=20), _NAMEY))
+def test_canonical_key_shortcuts_change_nothing(name):
+    assert canonical_key.__wrapped__(name) == _plain_canonical_key(name)

@@ -656,7 +656,7 @@ class EntityModel:
         score = self._transitions.get(key)
         if score is None:
             get = self.weights.get
-            score = self._transitions[key] = sum(get(f, 0) for f in transition_features(previous, caps, known))
+            score = self._transitions[key] = sum(map(get, transition_features(previous, caps, known), _ZEROS))
         return score
 
     def neighbour_score(self, before: str, after: str, known: str) -> int:
@@ -664,11 +664,11 @@ class EntityModel:
         before_key = (before, known)
         score = self._befores.get(before_key)
         if score is None:
-            score = self._befores[before_key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+            score = self._befores[before_key] = sum(map(self.weights.get, before_features(before, known), _ZEROS))
         after_key = (after, known)
         following = self._afters.get(after_key)
         if following is None:
-            following = self._afters[after_key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+            following = self._afters[after_key] = sum(map(self.weights.get, after_features(after, known), _ZEROS))
         return score + following
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
@@ -750,7 +750,7 @@ class EntityModel:
         key = (after, known)
         score = self._afters.get(key)
         if score is None:
-            score = self._afters[key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+            score = self._afters[key] = sum(map(self.weights.get, after_features(after, known), _ZEROS))
         return score
 
     def _static_run(self, run: Run) -> list[tuple]:
@@ -789,7 +789,7 @@ class EntityModel:
         key = (before, known)
         score = self._befores.get(key)
         if score is None:
-            score = self._befores[key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+            score = self._befores[key] = sum(map(self.weights.get, before_features(before, known), _ZEROS))
         return score
 
     def _transition_row(self, known: str) -> tuple[int, ...]:
@@ -1385,7 +1385,8 @@ _ALIASES = {
     "eu": "european union",
 }
 _ALIASES.pop("america")  # America is also the continent: too bold
-_LEGAL_SUFFIX = re.compile(r" (?:inc|incorporated|corp|corporation|co|ltd|llc|plc)\Z")
+_LEGAL_ENDINGS = (" inc", " incorporated", " corp", " corporation", " co", " ltd", " llc", " plc")
+_LEGAL_SUFFIX = re.compile(r" (?:" + "|".join(ending[1:] for ending in _LEGAL_ENDINGS) + r")\Z")
 _NON_ALNUM = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 
@@ -1393,13 +1394,21 @@ _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 @functools.lru_cache(maxsize=1 << 16)
 def canonical_key(name: str) -> str:
     """A key equal for names that denote one entity across a corpus however cased/abbreviated (U.S., US, United States -> same key)."""
-    key = unicodedata.normalize("NFKD", name)
-    key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
-    key = _POSSESSIVE.sub("", key).replace("&", " and ").replace(".", "")
-    key = _NON_ALNUM.sub(" ", key).strip()
+    if name.isascii():  # no accents to take off: NFKD leaves ASCII as it is
+        key = name.lower().strip()
+    else:
+        key = unicodedata.normalize("NFKD", name)
+        key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
+    if "'" in key or "’" in key:
+        key = _POSSESSIVE.sub("", key)
+    key = key.replace("&", " and ").replace(".", "")
+    if "  " in key or not key.replace(" ", "").isalnum():  # else only words and single spaces: nothing to do
+        key = _NON_ALNUM.sub(" ", key)
+    key = key.strip()
     if key.startswith("the "):
         key = key[4:]
-    key = _LEGAL_SUFFIX.sub("", key)
+    if key.endswith(_LEGAL_ENDINGS):
+        key = _LEGAL_SUFFIX.sub("", key)
     return _ALIASES.get(key, key)
 
 
