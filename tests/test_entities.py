@@ -383,7 +383,7 @@ def test_memoised_sums_are_bounded(monkeypatch):
     monkeypatch.setattr(E, "MEMO_LIMIT", 10)
     for n in range(30):
         find_mentions(f"Shares of Acme{n} Corp rose, said Jane Roe{n} in Paris{n}.")
-    memos = (model._single, model._static, model._span_static, model._befores, model._afters)
+    memos = (model._single, model._static, model._tokens, model._befores, model._afters)
     assert sum(map(len, memos)) <= 10 + 20  # cleared before each article once over the limit
     assert [m.text for m in find_mentions("Shares of Acme Corp rose, said Jane Roe.")] == ["Acme Corp", "Jane Roe"]
 

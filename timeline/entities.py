@@ -623,7 +623,7 @@ class EntityModel:
                 self._afters.clear()
                 self._single.clear()
                 self._static.clear()
-                self._span_static.clear()
+                self._tokens.clear()
             self._words[key] = cached
         return cached
 
@@ -693,13 +693,13 @@ class EntityModel:
         self._inside: dict[tuple[bool, str], int] = {}
         self._single: dict[tuple[str, bool], tuple[int, str]] = {}
         self._static: dict[tuple[str, bool], list[tuple]] = {}
-        self._span_static: dict[tuple[str, bool], list[tuple]] = {}
+        self._tokens: dict[tuple[str, str], tuple] = {}  # _prose_token
         self._transition_rows: dict[str, tuple[int, ...]] = {}
 
     def bound_memory(self) -> None:
         """Forget the memoised sums once they hold more than MEMO_LIMIT entries, so a process
         indexing an archive stays flat in memory (its vocabulary only grows)."""
-        memos = (self._single, self._static, self._span_static, self._befores, self._afters)
+        memos = (self._single, self._static, self._tokens, self._befores, self._afters)
         if sum(map(len, memos)) > MEMO_LIMIT:
             for memo in memos:
                 memo.clear()
@@ -799,64 +799,87 @@ class EntityModel:
             row = self._transition_rows[known] = tuple(self.transition_score(tag, "", known) for tag in TAGS)
         return row
 
-    def _span_tokens(self, key: tuple[str, bool], words: list[str], lowers: list[str]) -> list[tuple]:
-        """``_static_run`` in the form ``prose_run_spans`` reads (memoised by ``key``: the words joined by
-        spaces, and whether the run starts a sentence): per token its summed static weights, lexicon
-        class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues a name
-        after any (Scale AI), whether it is a connector, the word pair it starts, transition weights."""
-        static = self._static_tokens(words, lowers, key[1])
-        tokens = []
-        for i, (total, known, low, kind, position, word) in enumerate(static):
-            tokens.append((
-                total,
-                known,
-                low,
-                _ALLOWED_AFTER[kind],
-                self._dl[position],
-                word in _NAME_ENDINGS,
-                low in CONNECTORS,
-                low + " " + lowers[i + 1] if i + 1 < len(lowers) else "",
-                self._transition_row(known),
-            ))
-        if len(self._span_static) > 100_000:  # bound the memory of a long-running process
-            self._span_static.clear()
-        self._span_static[key] = tokens
-        return tokens
+    def _prose_token(self, word: str, place: str) -> tuple:
+        """What a word brings to a prose run of several words wherever the run stands (memoised by the word
+        and its ``place``: B, si (B starting a sentence), M or E): summed own and positional weights,
+        lexicon class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues
+        a name after any (Scale AI), whether it is a connector, transition weights after each tag."""
+        total, known = self.word_score(word, "", "B" if place == "si" else place, place == "si")
+        low = word.lower()
+        token = self._tokens[word, place] = (
+            total,
+            known,
+            low,
+            _ALLOWED_AFTER[connector_kind(low)],
+            self._dl[place],
+            word in _NAME_ENDINGS,
+            low in CONNECTORS,
+            self._transition_row(known),
+        )
+        return token
+
+    def _phrase_scores(self, lowers: list[str]) -> list[int]:
+        """Per token, the summed weights of its ``phrase_features``."""
+        get = self.weights.get
+        return [sum(map(get, features, _ZEROS)) for features in phrase_features(lowers, self.phrases)]
 
     def prose_run_spans(self, record: tuple, doc: DocContext, spans: list) -> None:
         """Append to ``spans`` the names of a run of several words outside caps lines: ``tag_prose_run``
         and ``spans_from_tags`` in one loop, with tag indices. ``record``: (starts, ends, words, lowercased
-        words, before, after, starts a sentence, line mode, the words joined by spaces)."""
-        starts, ends, words, lowers, before, after, initial, _, joined = record
-        key = (joined, initial)
-        tokens = self._span_static.get(key)
-        if tokens is None:
-            tokens = self._span_tokens(key, words, lowers)
-        count = len(tokens)
+        words, before, after, starts a sentence, line mode, the words joined by spaces).
+
+        Most such runs occur once in a corpus, so nothing is memoised per run: per word and place
+        (``_prose_token``) and per pair of neighbours, as for one-word runs."""
+        starts, ends, words, lowers, before, after, initial, _, _ = record
+        final = len(words) - 1
+        pairs = [first + " " + second for first, second in pairwise(lowers)]
+        phrases = None if self.phrase_pairs.isdisjoint(pairs) else self._phrase_scores(lowers)
+        ending_weight = self.weights.get("rl:" + lowers[-1], 0)
         repeated = doc.repeated
+        memo = self._tokens
+        befores = self._befores
+        afters = self._afters
         lower = doc._lower
         text = doc.text
         previous = 0  # O
         first = last = -1
         kind = ""
-        pair = ""
-        for i, (total, known, low, allowed_after, dl, ending, _, next_pair, transitions) in enumerate(tokens):
+        connectors = []
+        for i, word in enumerate(words):
+            place = ("si" if initial else "B") if i == 0 else "E" if i == final else "M"
+            token = memo.get((word, place))
+            if token is None:
+                token = self._prose_token(word, place)
+            total, known, low, allowed_after, dl, ending, connector, transitions = token
+            connectors.append(connector)
             if i == 0:
-                score = self._befores.get((before, known))
+                score = befores.get((before, known))
                 if score is None:
                     score = self._before_score(before, known)
                 total += score
                 if initial:
                     total += self._inside_score(low in doc.inside, known)
-            elif pair in repeated:
-                total += self._pair_before
-            if i + 1 == count:
-                score = self._afters.get((after, known))
+            else:
+                score = befores.get((lowers[i - 1], known))
+                if score is None:
+                    score = self._before_score(lowers[i - 1], known)
+                total += score
+                if pairs[i - 1] in repeated:
+                    total += self._pair_before
+            if i == final:
+                score = afters.get((after, known))
                 if score is None:
                     score = self._after_score(after, known)
                 total += score
-            elif next_pair in repeated:
-                total += self._pair_after
+            else:
+                score = afters.get((lowers[i + 1], known))
+                if score is None:
+                    score = self._after_score(lowers[i + 1], known)
+                total += score + ending_weight
+                if pairs[i] in repeated:
+                    total += self._pair_after
+            if phrases is not None:
+                total += phrases[i]
             written = lower.get(low)
             if written is None:  # doc.writes_lower inlined: most such words are never written in lowercase
                 written = lower[low] = " " + low in text and written_lower(text, low)
@@ -872,7 +895,7 @@ class EntityModel:
             if ending and previous:
                 best = _CONTINUES[previous]
             if first >= 0 and (not best or best & 1 or _KIND_OF_TAG[best] != kind):
-                while last > first and tokens[last][6]:
+                while last > first and connectors[last]:
                     last -= 1
                 spans.append((starts[first], ends[last], kind))
                 first = -1
@@ -882,9 +905,8 @@ class EntityModel:
                     kind = _KIND_OF_TAG[best]
                 last = i
             previous = best
-            pair = next_pair
         if first >= 0:
-            while last > first and tokens[last][6]:
+            while last > first and connectors[last]:
                 last -= 1
             spans.append((starts[first], ends[last], kind))
 
