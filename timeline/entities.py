@@ -1452,19 +1452,24 @@ def _resolve_names(
     for surface, (_, _, kind) in zip(surfaces, spans):
         kinds.setdefault(surface, kind)
     full_of = _short_forms(kinds)
-    keys = [canonical_key(full_of.get(surface, surface)) for surface in surfaces]
+    named = {}  # per surface: its entity's key, the full form it stands for, its votes for a type and a form
+    for surface in kinds:
+        full = full_of.get(surface, surface)
+        named[surface] = (canonical_key(full), full, 2 if " " in surface else 1, 1 if full.isupper() and len(full) > 4 else 2)
+    keys = []
     votes: dict[str, dict[str, int]] = {}
     shown: dict[str, dict[str, int]] = {}
-    for surface, key, (_, _, kind) in zip(surfaces, keys, spans):
-        full = full_of.get(surface, surface)
+    for surface, (_, _, kind) in zip(surfaces, spans):
+        key, full, type_vote, form_vote = named[surface]
+        keys.append(key)
         tally = votes.get(key)
         if tally is None:  # the entity's first mention
-            votes[key] = {kind: 2 if " " in surface else 1}
-            shown[key] = {full: 1 if full.isupper() and len(full) > 4 else 2}
+            votes[key] = {kind: type_vote}
+            shown[key] = {full: form_vote}
             continue
-        tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
+        tally[kind] = tally.get(kind, 0) + type_vote
         forms = shown[key]
-        forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
+        forms[full] = forms.get(full, 0) + form_vote
     entity = {}
     for key, tally in votes.items():  # max: ties go to the first type or form seen
         forms = shown[key]
@@ -1552,18 +1557,16 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
     ``Alexandr Wang``), or an all-caps acronym of the capitalised words.
     """
     expansions: dict[str, list[str]] = {}
+    used = kinds.keys()
     for surface, kind in kinds.items():
         forms = _SHORTER_FORMS.get(surface)
         if forms is None:
             forms = _shorter_forms(surface)
-        for form in forms[kind == "PER"]:
-            if form in kinds:  # only forms the article uses are looked up
+        if forms[0]:  # a name of one word has no shorter form
+            for form in used & forms[kind == "PER"]:  # only forms the article uses
                 expansions.setdefault(form, []).append(surface)
     full_of = {}
-    for surface in kinds:
-        candidates = expansions.get(surface)
-        if not candidates:
-            continue
+    for surface, candidates in expansions.items():
         if " " not in surface and surface.isupper() is False and surface == _initials(candidates[0].split()):
             continue  # "Bc" is no acronym
         longest = max(candidates, key=len)
