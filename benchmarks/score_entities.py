@@ -42,6 +42,7 @@ def forget_everything() -> None:
     entities._model = None
     entities.load_model()
     entities.canonical_key.cache_clear()
+    entities._SHORTER_FORMS.clear()
 
 
 def timed(texts: list[str], passes: int) -> tuple[list, float]:

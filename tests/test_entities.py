@@ -383,7 +383,7 @@ def test_memoised_sums_are_bounded(monkeypatch):
     monkeypatch.setattr(E, "MEMO_LIMIT", 10)
     for n in range(30):
         find_mentions(f"Shares of Acme{n} Corp rose, said Jane Roe{n} in Paris{n}.")
-    memos = (model._single, model._static, model._span_static, model._befores, model._afters)
+    memos = (model._single, model._static, model._tokens, model._befores, model._afters)
     assert sum(map(len, memos)) <= 10 + 20  # cleared before each article once over the limit
     assert [m.text for m in find_mentions("Shares of Acme Corp rose, said Jane Roe.")] == ["Acme Corp", "Jane Roe"]
 
@@ -446,3 +446,47 @@ def test_a_pipeline_that_cannot_be_loaded_is_reported_and_the_built_in_recognise
     assert {"Google", "Alexandr Wang", "Scale AI"} <= names
     warning = capsys.readouterr().err
     assert "no_such_pipeline_xyz could not be loaded" in warning and len(warning.splitlines()) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["Google", "GOOGLE", "McDonald", "O'Neill", "U.S.", "Coca-Cola"])),
+       st.sampled_from(["", "c", "t"]))
+def test_own_score_is_the_sum_of_word_features(word, caps):
+    model = E.load_model()
+    features, known = E.word_features(word, caps, model.lexicon, model.suffixes)
+    assert model.own_score(word, caps) == (sum(model.weights.get(f, 0) for f in features), known)
+
+
+def test_own_score_on_the_lexicon():
+    model = E.load_model()
+    for low in list(model.lexicon)[::7]:
+        for word, caps in ((low.capitalize(), ""), (low.upper(), "c"), (low.capitalize(), "t")):
+            features, known = E.word_features(word, caps, model.lexicon, model.suffixes)
+            assert model.own_score(word, caps) == (sum(model.weights.get(f, 0) for f in features), known)
+
+
+def _plain_canonical_key(name: str) -> str:
+    """canonical_key without its shortcuts for plain ASCII names."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKD", name)
+    key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
+    key = E._POSSESSIVE.sub("", key).replace("&", " and ").replace(".", "")
+    key = E._NON_ALNUM.sub(" ", key).strip()
+    if key.startswith("the "):
+        key = key[4:]
+    key = E._LEGAL_SUFFIX.sub("", key)
+    return E._ALIASES.get(key, key)
+
+
+_NAMEY = st.lists(
+    st.sampled_from(["The", "the ", "Inc", " co", "Corp.", "U.S.", "&", "'s", "’S", "'", " ", "  ", "\t", "-", "_",
+                     "Café", "Ångström", "e\u0301", "ﬁ", "²", "Scale", "AI", "plc", ".", ","]),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=20), _NAMEY))
+def test_canonical_key_shortcuts_change_nothing(name):
+    assert canonical_key.__wrapped__(name) == _plain_canonical_key(name)

@@ -57,7 +57,7 @@ import struct
 import sys
 import unicodedata
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 from timeline.model import Mention
@@ -104,6 +104,7 @@ _SHAPE_TABLE = str.maketrans(
     "X" * 26 + "x" * 26 + "d" * 10,
 )
 _REPEATS = re.compile(r"(.)\1+")
+_ZEROS = repeat(0)  # map(dict.get, features, _ZEROS): each feature's weight, 0 if it has none
 
 
 class Run:
@@ -333,7 +334,6 @@ def suffix_classes(lexicon: dict) -> dict[str, str]:
 def word_features(word: str, caps: str, lexicon: dict, suffixes: dict) -> tuple[list[str], str]:
     """Features of a word on its own, and a short class of what the lexicon knows about it."""
     low = normal_form(word)
-    stats = lexicon.get(low)
     mode = caps
     features = [
         mode + "l:" + low,
@@ -346,6 +346,14 @@ def word_features(word: str, caps: str, lexicon: dict, suffixes: dict) -> tuple[
         features.append("sh:" + shape(word))
     elif caps == "t":  # Title Case still tells acronyms (SMIC) and inner capitals (OpenAI)
         features.append("tsh:" + shape(word))
+    known_features, known = lexicon_features(lexicon.get(low), caps)
+    return features + known_features, known
+
+
+def lexicon_features(stats: tuple | None, caps: str) -> tuple[list[str], str]:
+    """The features of ``word_features`` that come from the word's lexicon counts, and its lexicon class."""
+    mode = caps
+    features = []
     if stats is None:
         known = "new"
     else:
@@ -586,6 +594,10 @@ class EntityModel:
         self.common = common_words(self.lexicon)
         self.suffixes = suffix_classes(self.lexicon)
         self._words: dict[tuple, tuple[int, str]] = {}
+        self._own: dict[tuple[str, str], tuple[int, str]] = {}  # own_score
+        self._shapes: dict[str, str] = {}
+        self._counted: dict[tuple, tuple[int, str]] = {}  # lexicon counts and line mode -> their weights, class
+        self._placed: dict[tuple, int] = {}  # position_features' weights
         self._befores: dict[tuple[str, str], int] = {}
         self._afters: dict[tuple[str, str], int] = {}
         self._prose_tables()
@@ -595,26 +607,57 @@ class EntityModel:
         key = (word, caps, position, starts_sentence)
         cached = self._words.get(key)
         if cached is None:
-            features, known = word_features(word, caps, self.lexicon, self.suffixes)
-            features += position_features(known, position, starts_sentence, caps)
-            get = self.weights.get
-            cached = (sum(get(f, 0) for f in features), known)
+            own = self._own.get((word, caps))
+            if own is None:
+                own = self.own_score(word, caps)
+            total, known = own
+            place = (known, position, starts_sentence, caps)
+            placed = self._placed.get(place)
+            if placed is None:
+                placed = self._placed[place] = sum(map(self.weights.get, position_features(*place), _ZEROS))
+            cached = (total + placed, known)
             if len(self._words) > 200_000:  # bound the memory of a long-running process
                 self._words.clear()
+                self._own.clear()
+                self._shapes.clear()
                 self._befores.clear()
                 self._afters.clear()
                 self._single.clear()
                 self._static.clear()
-                self._span_static.clear()
+                self._tokens.clear()
             self._words[key] = cached
         return cached
+
+    def own_score(self, word: str, caps: str) -> tuple[int, str]:
+        """The summed weights of ``word_features`` (memoised), spelled out feature by feature: no list."""
+        get = self.weights.get
+        low = word.lower()  # normal_form
+        end = low[-3:]
+        total = get(caps + "l:" + low, 0) + get(caps + "s3:" + end, 0) + get(caps + "s4:" + low[-4:], 0)
+        total += get(caps + "sf:" + self.suffixes.get(end, "-"), 0)
+        if caps != "c":
+            pattern = word.translate(_SHAPE_TABLE)
+            word_shape = self._shapes.get(pattern)
+            if word_shape is None:  # shape(word), memoised by pattern: words share few shapes
+                word_shape = self._shapes[pattern] = _REPEATS.sub(r"\1\1", pattern)
+            if caps:
+                total += get("tsh:" + word_shape, 0)
+            else:
+                total += get("w:" + word, 0) + get("sh:" + word_shape, 0)
+        stats = self.lexicon.get(low)
+        counted = self._counted.get((stats, caps))
+        if counted is None:
+            features, known = lexicon_features(stats, caps)
+            counted = self._counted[stats, caps] = (sum(map(get, features, _ZEROS)), known)
+        own = self._own[word, caps] = (total + counted[0], counted[1])
+        return own
 
     def transition_score(self, previous: str, caps: str, known: str) -> int:
         key = (previous, caps, known)
         score = self._transitions.get(key)
         if score is None:
             get = self.weights.get
-            score = self._transitions[key] = sum(get(f, 0) for f in transition_features(previous, caps, known))
+            score = self._transitions[key] = sum(map(get, transition_features(previous, caps, known), _ZEROS))
         return score
 
     def neighbour_score(self, before: str, after: str, known: str) -> int:
@@ -622,11 +665,11 @@ class EntityModel:
         before_key = (before, known)
         score = self._befores.get(before_key)
         if score is None:
-            score = self._befores[before_key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+            score = self._befores[before_key] = sum(map(self.weights.get, before_features(before, known), _ZEROS))
         after_key = (after, known)
         following = self._afters.get(after_key)
         if following is None:
-            following = self._afters[after_key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+            following = self._afters[after_key] = sum(map(self.weights.get, after_features(after, known), _ZEROS))
         return score + following
 
     def tag(self, run: Run, doc: DocContext) -> list[str]:
@@ -651,13 +694,13 @@ class EntityModel:
         self._inside: dict[tuple[bool, str], int] = {}
         self._single: dict[tuple[str, bool], tuple[int, str]] = {}
         self._static: dict[tuple[str, bool], list[tuple]] = {}
-        self._span_static: dict[tuple[str, bool], list[tuple]] = {}
+        self._tokens: dict[tuple[str, str], tuple] = {}  # _prose_token
         self._transition_rows: dict[str, tuple[int, ...]] = {}
 
     def bound_memory(self) -> None:
         """Forget the memoised sums once they hold more than MEMO_LIMIT entries, so a process
         indexing an archive stays flat in memory (its vocabulary only grows)."""
-        memos = (self._single, self._static, self._span_static, self._befores, self._afters)
+        memos = (self._single, self._static, self._tokens, self._befores, self._afters)
         if sum(map(len, memos)) > MEMO_LIMIT:
             for memo in memos:
                 memo.clear()
@@ -708,7 +751,7 @@ class EntityModel:
         key = (after, known)
         score = self._afters.get(key)
         if score is None:
-            score = self._afters[key] = sum(self.weights.get(f, 0) for f in after_features(after, known))
+            score = self._afters[key] = sum(map(self.weights.get, after_features(after, known), _ZEROS))
         return score
 
     def _static_run(self, run: Run) -> list[tuple]:
@@ -747,7 +790,7 @@ class EntityModel:
         key = (before, known)
         score = self._befores.get(key)
         if score is None:
-            score = self._befores[key] = sum(self.weights.get(f, 0) for f in before_features(before, known))
+            score = self._befores[key] = sum(map(self.weights.get, before_features(before, known), _ZEROS))
         return score
 
     def _transition_row(self, known: str) -> tuple[int, ...]:
@@ -757,64 +800,87 @@ class EntityModel:
             row = self._transition_rows[known] = tuple(self.transition_score(tag, "", known) for tag in TAGS)
         return row
 
-    def _span_tokens(self, key: tuple[str, bool], words: list[str], lowers: list[str]) -> list[tuple]:
-        """``_static_run`` in the form ``prose_run_spans`` reads (memoised by ``key``: the words joined by
-        spaces, and whether the run starts a sentence): per token its summed static weights, lexicon
-        class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues a name
-        after any (Scale AI), whether it is a connector, the word pair it starts, transition weights."""
-        static = self._static_tokens(words, lowers, key[1])
-        tokens = []
-        for i, (total, known, low, kind, position, word) in enumerate(static):
-            tokens.append((
-                total,
-                known,
-                low,
-                _ALLOWED_AFTER[kind],
-                self._dl[position],
-                word in _NAME_ENDINGS,
-                low in CONNECTORS,
-                low + " " + lowers[i + 1] if i + 1 < len(lowers) else "",
-                self._transition_row(known),
-            ))
-        if len(self._span_static) > 100_000:  # bound the memory of a long-running process
-            self._span_static.clear()
-        self._span_static[key] = tokens
-        return tokens
+    def _prose_token(self, word: str, place: str) -> tuple:
+        """What a word brings to a prose run of several words wherever the run stands (memoised by the word
+        and its ``place``: B, si (B starting a sentence), M or E): summed own and positional weights,
+        lexicon class, lowercased word, allowed tags after each tag, weight of "dl", whether it continues
+        a name after any (Scale AI), whether it is a connector, transition weights after each tag."""
+        total, known = self.word_score(word, "", "B" if place == "si" else place, place == "si")
+        low = word.lower()
+        token = self._tokens[word, place] = (
+            total,
+            known,
+            low,
+            _ALLOWED_AFTER[connector_kind(low)],
+            self._dl[place],
+            word in _NAME_ENDINGS,
+            low in CONNECTORS,
+            self._transition_row(known),
+        )
+        return token
+
+    def _phrase_scores(self, lowers: list[str]) -> list[int]:
+        """Per token, the summed weights of its ``phrase_features``."""
+        get = self.weights.get
+        return [sum(map(get, features, _ZEROS)) for features in phrase_features(lowers, self.phrases)]
 
     def prose_run_spans(self, record: tuple, doc: DocContext, spans: list) -> None:
         """Append to ``spans`` the names of a run of several words outside caps lines: ``tag_prose_run``
         and ``spans_from_tags`` in one loop, with tag indices. ``record``: (starts, ends, words, lowercased
-        words, before, after, starts a sentence, line mode, the words joined by spaces)."""
-        starts, ends, words, lowers, before, after, initial, _, joined = record
-        key = (joined, initial)
-        tokens = self._span_static.get(key)
-        if tokens is None:
-            tokens = self._span_tokens(key, words, lowers)
-        count = len(tokens)
+        words, before, after, starts a sentence, line mode, the words joined by spaces).
+
+        Most such runs occur once in a corpus, so nothing is memoised per run: per word and place
+        (``_prose_token``) and per pair of neighbours, as for one-word runs."""
+        starts, ends, words, lowers, before, after, initial, _, _ = record
+        final = len(words) - 1
+        pairs = [first + " " + second for first, second in pairwise(lowers)]
+        phrases = None if self.phrase_pairs.isdisjoint(pairs) else self._phrase_scores(lowers)
+        ending_weight = self.weights.get("rl:" + lowers[-1], 0)
         repeated = doc.repeated
+        memo = self._tokens
+        befores = self._befores
+        afters = self._afters
         lower = doc._lower
         text = doc.text
         previous = 0  # O
         first = last = -1
         kind = ""
-        pair = ""
-        for i, (total, known, low, allowed_after, dl, ending, _, next_pair, transitions) in enumerate(tokens):
+        connectors = []
+        for i, word in enumerate(words):
+            place = ("si" if initial else "B") if i == 0 else "E" if i == final else "M"
+            token = memo.get((word, place))
+            if token is None:
+                token = self._prose_token(word, place)
+            total, known, low, allowed_after, dl, ending, connector, transitions = token
+            connectors.append(connector)
             if i == 0:
-                score = self._befores.get((before, known))
+                score = befores.get((before, known))
                 if score is None:
                     score = self._before_score(before, known)
                 total += score
                 if initial:
                     total += self._inside_score(low in doc.inside, known)
-            elif pair in repeated:
-                total += self._pair_before
-            if i + 1 == count:
-                score = self._afters.get((after, known))
+            else:
+                score = befores.get((lowers[i - 1], known))
+                if score is None:
+                    score = self._before_score(lowers[i - 1], known)
+                total += score
+                if pairs[i - 1] in repeated:
+                    total += self._pair_before
+            if i == final:
+                score = afters.get((after, known))
                 if score is None:
                     score = self._after_score(after, known)
                 total += score
-            elif next_pair in repeated:
-                total += self._pair_after
+            else:
+                score = afters.get((lowers[i + 1], known))
+                if score is None:
+                    score = self._after_score(lowers[i + 1], known)
+                total += score + ending_weight
+                if pairs[i] in repeated:
+                    total += self._pair_after
+            if phrases is not None:
+                total += phrases[i]
             written = lower.get(low)
             if written is None:  # doc.writes_lower inlined: most such words are never written in lowercase
                 written = lower[low] = " " + low in text and written_lower(text, low)
@@ -830,7 +896,7 @@ class EntityModel:
             if ending and previous:
                 best = _CONTINUES[previous]
             if first >= 0 and (not best or best & 1 or _KIND_OF_TAG[best] != kind):
-                while last > first and tokens[last][6]:
+                while last > first and connectors[last]:
                     last -= 1
                 spans.append((starts[first], ends[last], kind))
                 first = -1
@@ -840,9 +906,8 @@ class EntityModel:
                     kind = _KIND_OF_TAG[best]
                 last = i
             previous = best
-            pair = next_pair
         if first >= 0:
-            while last > first and tokens[last][6]:
+            while last > first and connectors[last]:
                 last -= 1
             spans.append((starts[first], ends[last], kind))
 
@@ -1343,7 +1408,8 @@ _ALIASES = {
     "eu": "european union",
 }
 _ALIASES.pop("america")  # America is also the continent: too bold
-_LEGAL_SUFFIX = re.compile(r" (?:inc|incorporated|corp|corporation|co|ltd|llc|plc)\Z")
+_LEGAL_ENDINGS = (" inc", " incorporated", " corp", " corporation", " co", " ltd", " llc", " plc")
+_LEGAL_SUFFIX = re.compile(r" (?:" + "|".join(ending[1:] for ending in _LEGAL_ENDINGS) + r")\Z")
 _NON_ALNUM = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 
@@ -1351,13 +1417,21 @@ _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 @functools.lru_cache(maxsize=1 << 16)
 def canonical_key(name: str) -> str:
     """A key equal for names that denote one entity across a corpus however cased/abbreviated (U.S., US, United States -> same key)."""
-    key = unicodedata.normalize("NFKD", name)
-    key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
-    key = _POSSESSIVE.sub("", key).replace("&", " and ").replace(".", "")
-    key = _NON_ALNUM.sub(" ", key).strip()
+    if name.isascii():  # no accents to take off: NFKD leaves ASCII as it is
+        key = name.lower().strip()
+    else:
+        key = unicodedata.normalize("NFKD", name)
+        key = "".join(c for c in key if not unicodedata.combining(c)).lower().strip()
+    if "'" in key or "’" in key:
+        key = _POSSESSIVE.sub("", key)
+    key = key.replace("&", " and ").replace(".", "")
+    if "  " in key or not key.replace(" ", "").isalnum():  # else only words and single spaces: nothing to do
+        key = _NON_ALNUM.sub(" ", key)
+    key = key.strip()
     if key.startswith("the "):
         key = key[4:]
-    key = _LEGAL_SUFFIX.sub("", key)
+    if key.endswith(_LEGAL_ENDINGS):
+        key = _LEGAL_SUFFIX.sub("", key)
     return _ALIASES.get(key, key)
 
 
@@ -1379,19 +1453,24 @@ def _resolve_names(
     for surface, (_, _, kind) in zip(surfaces, spans):
         kinds.setdefault(surface, kind)
     full_of = _short_forms(kinds)
-    keys = [canonical_key(full_of.get(surface, surface)) for surface in surfaces]
+    named = {}  # per surface: its entity's key, the full form it stands for, its votes for a type and a form
+    for surface in kinds:
+        full = full_of.get(surface, surface)
+        named[surface] = (canonical_key(full), full, 2 if " " in surface else 1, 1 if full.isupper() and len(full) > 4 else 2)
+    keys = []
     votes: dict[str, dict[str, int]] = {}
     shown: dict[str, dict[str, int]] = {}
-    for surface, key, (_, _, kind) in zip(surfaces, keys, spans):
-        full = full_of.get(surface, surface)
+    for surface, (_, _, kind) in zip(surfaces, spans):
+        key, full, type_vote, form_vote = named[surface]
+        keys.append(key)
         tally = votes.get(key)
         if tally is None:  # the entity's first mention
-            votes[key] = {kind: 2 if " " in surface else 1}
-            shown[key] = {full: 1 if full.isupper() and len(full) > 4 else 2}
+            votes[key] = {kind: type_vote}
+            shown[key] = {full: form_vote}
             continue
-        tally[kind] = tally.get(kind, 0) + (2 if " " in surface else 1)
+        tally[kind] = tally.get(kind, 0) + type_vote
         forms = shown[key]
-        forms[full] = forms.get(full, 0) + (1 if full.isupper() and len(full) > 4 else 2)
+        forms[full] = forms.get(full, 0) + form_vote
     entity = {}
     for key, tally in votes.items():  # max: ties go to the first type or form seen
         forms = shown[key]
@@ -1479,18 +1558,16 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
     ``Alexandr Wang``), or an all-caps acronym of the capitalised words.
     """
     expansions: dict[str, list[str]] = {}
+    used = kinds.keys()
     for surface, kind in kinds.items():
         forms = _SHORTER_FORMS.get(surface)
         if forms is None:
             forms = _shorter_forms(surface)
-        for form in forms[kind == "PER"]:
-            if form in kinds:  # only forms the article uses are looked up
+        if forms[0]:  # a name of one word has no shorter form
+            for form in used & forms[kind == "PER"]:  # only forms the article uses
                 expansions.setdefault(form, []).append(surface)
     full_of = {}
-    for surface in kinds:
-        candidates = expansions.get(surface)
-        if not candidates:
-            continue
+    for surface, candidates in expansions.items():
         if " " not in surface and surface.isupper() is False and surface == _initials(candidates[0].split()):
             continue  # "Bc" is no acronym
         longest = max(candidates, key=len)
