@@ -15,14 +15,14 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
-from .entities import canonical_key
 from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 2
 # A search matching more events than this finds its windows by walking the timeline in
@@ -145,18 +145,28 @@ class Store:
         self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
         self._hit_count = 0
         self._anchors: tuple[tuple | None, dict[int, int]] = (None, {})  # (filter and matches, rows -> position)
+        self._db = None
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
-            conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
+            self.conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
             self._prepare(create and not read_only, writable=not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
 
+    @property
+    def db(self) -> "sqlite_utils.Database":
+        """The connection through sqlite-utils, for writing. Made when first needed: reads go
+        straight to ``conn``, so a command that only reads (an export) never imports sqlite-utils."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -176,9 +186,9 @@ class Store:
                 raise StoreError(f"{self.path.parent}: folder does not exist")
 
     def _prepare(self, create: bool, writable: bool = True) -> None:
-        tables = set(self.db.table_names())
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" in tables:
-            version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version is not None and version[0] == "1" and writable:
                 self._migrate_from_1()
                 return
@@ -346,7 +356,7 @@ class Store:
             )
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -409,6 +419,8 @@ class Store:
         cached = self._entity_ids.get(mention.name)  # by name: cheaper than its canonical key
         if cached is not None:
             return cached
+        from .entities import canonical_key  # the tagger loads only for writing
+
         key = canonical_key(mention.name)
         row = self.db.execute("SELECT id FROM entities WHERE key = ?", [key]).fetchone()
         if row is None:
@@ -607,11 +619,11 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection (an indexer, say) commits to the database."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         return {
-            table: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            table: self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
             for table in ("articles", "events", "entities")
         }
 
@@ -655,15 +667,15 @@ class Store:
         query = fts_query(flt.search)
         if not query:
             return 0
-        state = (query, self.data_version(), self.db.conn.total_changes)
+        state = (query, self.data_version(), self.conn.total_changes)
         if state != self._hits_state:
-            with self.db.atomic():
-                self.db.execute("DROP TABLE IF EXISTS temp.search_hits")
-                self.db.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
-                self._hit_count = self.db.execute(
+            with _atomic(self.conn):
+                self.conn.execute("DROP TABLE IF EXISTS temp.search_hits")
+                self.conn.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
+                self._hit_count = self.conn.execute(
                     "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?", [query]
                 ).rowcount
-            self._hits_state = (query, self.data_version(), self.db.conn.total_changes)
+            self._hits_state = (query, self.data_version(), self.conn.total_changes)
         return self._hit_count
 
     def _walks(self, flt: Filter) -> bool:
@@ -714,7 +726,7 @@ class Store:
         start = 0
         if bucket is not None:
             column = "stories" if flt.grouped else "events"
-            start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
+            start = self.conn.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
                                     [bucket]).fetchone()[0]
         # where the last windows read ended, if nearer: paging down walks one page, not a heading
         anchors = self._anchors[1] if self._anchors[0] == (flt, self._hits_state) else {}
@@ -733,7 +745,7 @@ class Store:
         anchors = self._anchors[1]
         if len(anchors) >= 64:
             anchors.clear()
-        after = self.db.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
+        after = self.conn.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
         anchors[offset + len(rows)] = after
 
     def groups(self, flt: Filter = Filter(), *, cancelled: Callable[[], bool] | None = None) -> list[Group]:
@@ -743,7 +755,7 @@ class Store:
             return self._groups(flt)
         if cancelled():
             raise Cancelled("counting given up")
-        self.db.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
+        self.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
         try:
             return self._groups(flt)
         except sqlite3.OperationalError:
@@ -751,14 +763,14 @@ class Store:
                 raise Cancelled("counting given up") from None
             raise
         finally:
-            self.db.conn.set_progress_handler(None, 0)
+            self.conn.set_progress_handler(None, 0)
 
     def _groups(self, flt: Filter) -> list[Group]:
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
-            rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
+            rows = self.conn.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
         elif _single_entity(flt):
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
         elif _search_only(flt):
@@ -772,13 +784,13 @@ class Store:
                 matches, params = f"temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id", []
             else:
                 matches, params = f"events_fts h CROSS JOIN {_KEYS} ON k.id = h.rowid WHERE events_fts MATCH ?", [query]
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 f"SELECT k.bucket, count({'DISTINCT k.story' if flt.grouped else '*'}) "
                 f"FROM {matches} GROUP BY k.bucket ORDER BY k.bucket", params
             )
         else:
             where, params = self._where(flt, hits=bool(self._search_hits(flt)))
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
             )
         return [Group(bucket, count) for bucket, count in rows]
@@ -817,7 +829,7 @@ class Store:
 
     def _window(self, flt: Filter, window: str, params: list) -> list[tuple[Event, Source]]:
         sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -844,7 +856,7 @@ class Store:
             window = f"e.id IN (SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?)"
             params += [limit, offset]
         sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -871,7 +883,7 @@ class Store:
                                                  or flt.marked_only or flt.excluded_ids)
         scan = "" if entities_alone else " NOT INDEXED"
         others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url,
                        {others}
                 FROM events e{scan} JOIN articles a ON a.id = e.article_id{where} ORDER BY e.{rank}""",
@@ -881,7 +893,7 @@ class Store:
             stories = [row[0] for row in batch if row[10]]
             tellings: dict[int, list[tuple]] = {story: [] for story in stories}
             if stories:
-                for telling in self.db.execute(
+                for telling in self.conn.execute(
                     f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source,
                                a.url, e.story
                         FROM events e JOIN articles a ON a.id = e.article_id
@@ -898,7 +910,7 @@ class Store:
 
     def story(self, event: Event) -> list[tuple[Event, Source]]:
         """Every source's telling of the event's story, the event's own first."""
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url, 0, 1
                 FROM events e JOIN articles a ON a.id = e.article_id
                 WHERE e.story = (SELECT story FROM events WHERE id = ?) ORDER BY e.id = ? DESC, {_ORDER}""",
@@ -914,7 +926,7 @@ class Store:
         if not stories:
             return list(rows)
         found: dict[int, tuple[Event, Source]] = {}
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), 0, e.story
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -942,14 +954,14 @@ class Store:
         """How many rows of the filtered timeline come before the first one at or after (bucket, start)."""
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
-            row = self.db.execute(
+            row = self.conn.execute(
                 f"SELECT (SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?) + "
                 f"(SELECT count(e.{_rank(flt)}) FROM events e WHERE e.bucket = ? AND e.start < ?)",
                 [bucket, bucket, start],
             ).fetchone()
             return row[0]
         where, params = self._where(flt, hits=bool(self._search_hits(flt)))
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
             [*params, bucket, bucket, start],
         ).fetchone()
@@ -959,7 +971,7 @@ class Store:
         return sum(group.count for group in self.groups(flt))
 
     def event_entities(self, event_id: int) -> list[EntityCount]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT n.id, n.name, n.type, n.event_count, n.article_count FROM event_entities x "
             "JOIN entities n ON n.id = x.entity_id WHERE x.event_id = ? ORDER BY n.name",
             [event_id],
@@ -977,7 +989,7 @@ class Store:
         if types:
             clauses.append(f"type IN ({','.join('?' * len(types))})")
             params.extend(types)
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT id, name, type, event_count, article_count FROM entities WHERE {' AND '.join(clauses)} "
             "ORDER BY event_count DESC, article_count DESC, name LIMIT ?",
             [*params, limit],
@@ -988,7 +1000,7 @@ class Store:
         ids = list(ids)
         if not ids:
             return []
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT id, name, type, event_count, article_count FROM entities WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         )
@@ -997,7 +1009,9 @@ class Store:
 
     def find_entity(self, name: str) -> EntityCount | None:
         """The entity a user means by a name: its canonical key first, then a case-blind name match."""
-        row = self.db.execute(
+        from .entities import canonical_key  # loaded only when asked: a plain export needs no tagger
+
+        row = self.conn.execute(
             "SELECT id, name, type, event_count, article_count FROM entities WHERE key = ? UNION ALL "
             "SELECT id, name, type, event_count, article_count FROM entities WHERE name = ? COLLATE NOCASE "
             "LIMIT 1",
@@ -1006,7 +1020,7 @@ class Store:
         return EntityCount(*row) if row else None
 
     def article(self, article_id: str) -> dict | None:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT id, title, source, url, published, published_guessed, path, text FROM articles WHERE id = ?",
             [article_id],
         ).fetchone()
@@ -1019,7 +1033,7 @@ class Store:
         """Text around an event without reading its whole article: (window, sentence start, end in window)."""
         first = max(event.char_start - reach, 0)
         length = (event.char_end - first) + reach
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT substr(text, ?, ?) FROM articles WHERE id = ?", [first + 1, length, event.article_id]
         ).fetchone()
         window = row[0] if row else ""
@@ -1027,15 +1041,38 @@ class Store:
 
     def source_files(self) -> list[Path]:
         """The files the stored articles were read from."""
-        rows = self.db.execute("SELECT DISTINCT substr(path, 1, instr(path || '#', '#') - 1) FROM articles")
+        rows = self.conn.execute("SELECT DISTINCT substr(path, 1, instr(path || '#', '#') - 1) FROM articles")
         return [Path(row[0]) for row in rows if row[0]]
 
     def article_event_spans(self, article_id: str) -> list[tuple[int, int]]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT char_start, char_end FROM events WHERE article_id = ? ORDER BY char_start",
             [article_id],
         )
         return [tuple(row) for row in rows]
+
+
+@contextmanager
+def _atomic(conn: sqlite3.Connection):
+    """One transaction on conn (a savepoint inside one already open), as sqlite-utils' atomic()."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT store_atomic")
+        try:
+            yield
+            conn.execute("RELEASE SAVEPOINT store_atomic")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT store_atomic")
+                conn.execute("RELEASE SAVEPOINT store_atomic")
+            raise
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 def _escape_like(text: str) -> str:
