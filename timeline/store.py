@@ -631,7 +631,9 @@ class Store:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
-        passes the filter; its entities are every event's, in ``story_entities``.
+        passes the filter; its entities are every event's, in ``story_entities``. Its events
+        all tell one period (stories are found among events of one value), so its dates are
+        tested on its own row.
 
         With hits, a search reads temp.search_hits (see _search_hits), which must hold its
         matches. With walk too, the clause is written to be tested row by row while walking
@@ -640,9 +642,13 @@ class Store:
         clauses, params = [f"e.{rank} IS NOT NULL"], []
         if flt.grouped:
             entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
-            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk)
+            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk,
+                                                            dates=False)
             clauses += entity_clauses
             params += entity_params
+            date_clauses, date_params = _date_clauses(flt, "e")
+            clauses += date_clauses
+            params += date_params
             if member_clauses and (walk or (entity_clauses and not fts_query(flt.search))):  # the entity drives
                 clauses.append(f"EXISTS (SELECT 1 FROM events m WHERE m.story = e.id AND {' AND '.join(member_clauses)})")
                 params += member_params
@@ -1124,7 +1130,7 @@ def _entity_clauses(flt: Filter, column: str, named_by: str) -> tuple[list[str],
 
 
 def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tuple[str, list] = False,
-                    walk: bool = False) -> tuple[list[str], list]:
+                    walk: bool = False, dates: bool = True) -> tuple[list[str], list]:
     """Conditions on single events (table alias ``alias``) for a filter. With hits, a search
     is looked up in temp.search_hits (or in the ids hits selects, if it is (SQL, params)),
     from each event when walking (``+`` keeps SQLite from driving the query from all the
@@ -1157,17 +1163,27 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tup
     elif query:
         clauses.append(f"{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(query)
-    if flt.date_from:
-        clauses.append(f"{e}.[end] >= ?")
-        params.append(flt.date_from)
-    if flt.date_to:
-        clauses.append(f"{e}.start <= ?")
-        params.append(flt.date_to)
+    if dates:
+        date_clauses, date_params = _date_clauses(flt, e)
+        clauses += date_clauses
+        params += date_params
     if flt.marked_only:
         clauses.append(
             f"EXISTS (SELECT 1 FROM marks mk WHERE mk.article_id = {e}.article_id "
             f"AND mk.char_start = {e}.char_start AND mk.value = {e}.value)"
         )
+    return clauses, params
+
+
+def _date_clauses(flt: Filter, alias: str) -> tuple[list[str], list]:
+    """Conditions on events (table alias ``alias``) whose period overlaps the filter's dates."""
+    clauses, params = [], []
+    if flt.date_from:
+        clauses.append(f"{alias}.[end] >= ?")
+        params.append(flt.date_from)
+    if flt.date_to:
+        clauses.append(f"{alias}.start <= ?")
+        params.append(flt.date_to)
     return clauses, params
 
 
