@@ -8,6 +8,7 @@ so a killed indexer leaves either the old article or the new one, never half.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import re
@@ -24,7 +25,7 @@ from .stories import Candidate, assign_stories
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A search matching more events than this finds its windows by walking the timeline in
 # order, and its heading counts are better left to another thread.
 _WALK_ABOVE = 5000
@@ -189,15 +190,17 @@ class Store:
         tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" in tables:
             version = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if version is not None and version[0] == "1" and writable:
-                self._migrate_from_1()
+            upgradable = version is not None and version[0] in ("1", "2")
+            if upgradable and writable:
+                if version[0] == "1":
+                    self._migrate_from_1()
+                self._migrate_from_2()
                 return
             if version is None or int(version[0]) != SCHEMA_VERSION:
                 found = version[0] if version else "none"
-                raise StoreError(
-                    f"{self.path}: schema version {found}, this timeline needs {SCHEMA_VERSION}; "
-                    "delete the file and index again"
-                )
+                remedy = ("open it once with 'timeline' or 'timeline index' to upgrade it" if upgradable
+                          else "delete the file and index again")
+                raise StoreError(f"{self.path}: schema version {found}, this timeline needs {SCHEMA_VERSION}; {remedy}")
             return
         if tables:
             raise StoreError(f"{self.path}: not a timeline database (it has other tables)")
@@ -248,9 +251,9 @@ class Store:
             db.execute("CREATE UNIQUE INDEX events_pos_all ON events(pos_all) WHERE pos_all IS NOT NULL")
             db.execute(
                 "CREATE TABLE story_entities (entity_id INTEGER REFERENCES entities(id), pos INTEGER, bucket TEXT, "
-                "PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
+                "start TEXT, [end] TEXT, PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
             )
-            db["buckets"].create({"bucket": str, "stories": int, "events": int}, pk="bucket")
+            db["buckets"].create({"bucket": str, "stories": int, "events": int, "last_end": str}, pk="bucket")
             db.execute(
                 "CREATE TABLE entity_buckets (entity_id INTEGER REFERENCES entities(id), bucket TEXT, stories INTEGER, "
                 "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
@@ -320,8 +323,22 @@ class Store:
             self.db.execute("UPDATE articles SET content_hash = NULL")
             self.db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
             self.db.execute(_KEYS_INDEX)
-            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         self.refresh_entity_counts()
+
+    def _migrate_from_2(self) -> None:
+        """Version 3 keeps the latest end of each heading's events (``buckets.last_end``) and each
+        story's period beside its entities (``story_entities.start``, ``end``), so an entity's
+        stories in a date range are found without reading the events."""
+        with self._writing():
+            if self.get_meta("schema_version") != "2":
+                return  # another process migrated it meanwhile
+            self.db.execute("ALTER TABLE buckets ADD COLUMN last_end TEXT")
+            self.db.execute("ALTER TABLE story_entities ADD COLUMN start TEXT")
+            self.db.execute("ALTER TABLE story_entities ADD COLUMN [end] TEXT")
+            self._count_buckets()
+            self._link_story_entities()
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     # --- writing -------------------------------------------------------------
 
@@ -516,18 +533,30 @@ class Store:
                 "WHERE r.id = events.id AND events.pos_all IS NULL"
             )
             self.db.execute("DROP TABLE temp.ranked")
-            self.db.execute("DELETE FROM buckets")
-            self.db.execute("INSERT INTO buckets SELECT bucket, count(pos), count(*) FROM events GROUP BY bucket")
-            self.db.execute("DELETE FROM story_entities")
-            self.db.execute(
-                "INSERT OR IGNORE INTO story_entities SELECT x.entity_id, r.pos, r.bucket "
-                "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story"
-            )
+            self._count_buckets()
+            self._link_story_entities()
             self.db.execute("DELETE FROM entity_buckets")
             self.db.execute(
                 "INSERT INTO entity_buckets SELECT entity_id, bucket, count(*) FROM story_entities "
                 "GROUP BY entity_id, bucket"
             )
+
+    def _count_buckets(self) -> None:
+        """Rows under each heading, and where its events' periods end at the latest."""
+        self.db.execute("DELETE FROM buckets")
+        self.db.execute(
+            "INSERT INTO buckets (bucket, stories, events, last_end) "
+            "SELECT bucket, count(pos), count(*), max([end]) FROM events GROUP BY bucket"
+        )
+
+    def _link_story_entities(self) -> None:
+        """Each story (by position, with its heading and period) under every entity its events name."""
+        self.db.execute("DELETE FROM story_entities")
+        self.db.execute(
+            "INSERT OR IGNORE INTO story_entities (entity_id, pos, bucket, start, [end]) "
+            "SELECT x.entity_id, r.pos, r.bucket, r.start, r.[end] "
+            "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story"
+        )
 
     def regroup_stories(self) -> None:
         """Find again the stories of every period whose events changed. A period only one
@@ -779,6 +808,8 @@ class Store:
             rows = self.conn.execute(
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
+        elif _entity_dates(flt):
+            return [Group(bucket, count) for bucket, count in self._entity_date_counts(flt, self._entity_date_spans(flt))]
         elif _search_only(flt):
             # a story's events all tell one period, so they sit under its heading: count the
             # stories the matching events belong to, heading by heading; straight from the
@@ -806,9 +837,78 @@ class Store:
         """A window of the filtered timeline, in timeline order. ``known``: headings of the
         filtered timeline known so far (a prefix of them will do), to find a search's window
         from the nearest heading rather than from the top."""
+        if _entity_dates(flt) and 0 <= limit <= _EXPORT_BATCH:
+            positions = self._entity_date_positions(flt, offset, limit, known)
+            return self._window(flt, f"e.pos IN ({','.join('?' * len(positions))})", positions)
         if not fts_query(flt.search):
             return list(self.iter_events(flt, offset=offset, limit=limit))
         return self._search_window(flt, offset, limit, known, walk=self._walks(flt))
+
+    # --- one entity in a date range ----------------------------------------------
+
+    def _entity_date_spans(self, flt: Filter) -> list[tuple[str, int, int, int, bool]]:
+        """The headings the entity's stories in the date range can sit under, in order, as
+        (heading, first position, position after, the entity's stories there, whole): stories
+        are numbered heading by heading, so a heading's are those between its two positions.
+        Whole: the heading lies within the dates, so all of them are in the range. A heading
+        after date_to holds none in it, nor one whose periods all end before date_from
+        (``buckets.last_end``)."""
+        clauses, params = [], [flt.entity_ids[0]]
+        if flt.date_to:
+            clauses.append("b.bucket <= ?")
+            params.append(flt.date_to)
+        if flt.date_from:
+            clauses.append("b.last_end >= ?")
+            params.append(flt.date_from)
+        rows = self.conn.execute(
+            "SELECT b.bucket, b.first, b.first + b.stories, x.stories FROM (SELECT bucket, stories, last_end, "
+            "sum(stories) OVER (ORDER BY bucket ROWS UNBOUNDED PRECEDING) - stories AS first FROM buckets) b "
+            "JOIN entity_buckets x ON x.entity_id = ? AND x.bucket = b.bucket"
+            f"{' WHERE ' + ' AND '.join(clauses) if clauses else ''} ORDER BY b.bucket",
+            params,
+        )
+        return [(*row, _heading_within(row[0], flt)) for row in rows]
+
+    def _entity_date_counts(self, flt: Filter, spans: list[tuple], known: Sequence[Group] = ()) -> list[tuple[str, int]]:
+        """(heading, rows) of the entity's stories in the date range, from its spans, headings with
+        none left out. Known headings (of this filter) are taken as counted."""
+        counted = {group.bucket: group.count for group in known}
+        counts = []
+        for bucket, first, after, stories, whole in spans:
+            count = stories if whole else counted.get(bucket)
+            if count is None:
+                within, params = self._in_span(flt, first, after, whole)
+                count = self.conn.execute(f"SELECT count(*) FROM {within}", params).fetchone()[0]
+            if count:
+                counts.append((bucket, count))
+        return counts
+
+    def _entity_date_positions(self, flt: Filter, offset: int, limit: int, known: Sequence[Group]) -> list[int]:
+        """The positions of rows offset to offset + limit of the entity's stories in the date
+        range, read heading by heading from the one holding offset."""
+        spans = self._entity_date_spans(flt)
+        by_bucket = {span[0]: span for span in spans}
+        positions: list[int] = []
+        before = 0
+        for bucket, count in self._entity_date_counts(flt, spans, known):
+            if before + count > offset and len(positions) < limit:
+                _, first, after, _, whole = by_bucket[bucket]
+                within, params = self._in_span(flt, first, after, whole)
+                positions += [row[0] for row in self.conn.execute(
+                    f"SELECT x.pos FROM {within} ORDER BY x.pos LIMIT ? OFFSET ?",
+                    [*params, limit - len(positions), max(offset - before, 0)],
+                )]
+            before += count
+        return positions
+
+    def _in_span(self, flt: Filter, first: int, after: int, whole: bool) -> tuple[str, list]:
+        """FROM and WHERE for the entity's stories (x) between two positions, in the date range."""
+        params = [flt.entity_ids[0], first, after]
+        span = "x.entity_id = ? AND x.pos >= ? AND x.pos < ?"
+        if whole:
+            return f"story_entities x WHERE {span}", params
+        dates, date_params = _date_clauses(flt, "x")
+        return f"story_entities x WHERE {span} AND {' AND '.join(dates)}", params + date_params
 
     def _search_window(self, flt: Filter, offset: int, limit: int, known: Sequence[Group], *,
                        walk: bool) -> list[tuple[Event, Source]]:
@@ -1095,6 +1195,23 @@ def _single_entity(flt: Filter) -> bool:
     return (flt.grouped and len(flt.entity_ids) == 1 and not flt.in_article and not flt.excluded_ids
             and not fts_query(flt.search)
             and not flt.date_from and not flt.date_to and not flt.marked_only)
+
+
+def _entity_dates(flt: Filter) -> bool:
+    """One chosen entity and a date range, on stories: read from story_entities heading by heading."""
+    return (flt.grouped and len(flt.entity_ids) == 1 and not flt.in_article and not flt.excluded_ids
+            and not fts_query(flt.search) and bool(flt.date_from or flt.date_to) and not flt.marked_only)
+
+
+def _heading_within(bucket: str, flt: Filter) -> bool:
+    """Whether every period starting under a heading overlaps the filter's dates: the heading
+    starts on or after date_from (a period ends after it starts) and ends by date_to."""
+    if len(bucket) > 4:
+        days = calendar.monthrange(int(bucket[:4]), int(bucket[5:7]))[1]
+        first, last = f"{bucket}-01", f"{bucket}-{days:02d}"
+    else:
+        first, last = f"{bucket}-01-01", f"{bucket}-12-31"
+    return (not flt.date_from or first >= flt.date_from) and (not flt.date_to or last <= flt.date_to)
 
 
 def _search_only(flt: Filter) -> bool:
