@@ -1,11 +1,13 @@
-"""One entity in a date range: its headings and windows, read heading by heading from
-story_entities, are those of the general query; a version 2 database is upgraded for it."""
+"""One entity in a date range: its headings, windows and export, read heading by heading
+from story_entities, are those of the general query; a version 2 database is upgraded for it."""
 
+import io
 import random
 import sqlite3
 
 import pytest
 
+from timeline.export import write_markdown, write_rows
 from timeline.model import Article, Event, Mention
 from timeline.periods import period_of
 from timeline.store import SCHEMA_VERSION, Filter, Group, Store, StoreError
@@ -53,6 +55,19 @@ def general_groups(store: Store, flt: Filter) -> list[Group]:
     return [Group(*row) for row in rows]
 
 
+def exported(store: Store, flt: Filter) -> str:
+    out = io.StringIO()
+    write_rows(store.export_rows(flt), out)
+    return out.getvalue()
+
+
+def exported_per_row(store: Store, flt: Filter) -> str:
+    """The export as the general query finds it, a row and its story at a time."""
+    out = io.StringIO()
+    write_markdown(store.iter_events(flt), out, story_of=store.story)
+    return out.getvalue()
+
+
 def check_like_the_general_query(store: Store) -> None:
     assert store.conn.execute("SELECT count(*) FROM events WHERE story != id").fetchone()[0] > 0
     for name in NAMES:
@@ -66,6 +81,7 @@ def check_like_the_general_query(store: Store) -> None:
                 expected = list(store.iter_events(flt, offset=offset, limit=7))
                 assert store.events(flt, offset=offset, limit=7) == expected
                 assert store.events(flt, offset=offset, limit=7, known=groups) == expected
+            assert exported(store, flt) == exported_per_row(store, flt)
 
 
 def test_one_entity_in_a_date_range_is_read_like_the_general_query(filled):

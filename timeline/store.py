@@ -15,6 +15,7 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -901,6 +902,12 @@ class Store:
             before += count
         return positions
 
+    def _entity_date_all_positions(self, flt: Filter) -> Iterator[int]:
+        """The positions of all the entity's stories in the date range, in order."""
+        for _, first, after, _, whole in self._entity_date_spans(flt):
+            within, params = self._in_span(flt, first, after, whole)
+            yield from (row[0] for row in self.conn.execute(f"SELECT x.pos FROM {within} ORDER BY x.pos", params))
+
     def _in_span(self, flt: Filter, first: int, after: int, whole: bool) -> tuple[str, list]:
         """FROM and WHERE for the entity's stories (x) between two positions, in the date range."""
         params = [flt.entity_ids[0], first, after]
@@ -978,6 +985,22 @@ class Store:
         per row, ``article`` being the article's row number (one number per article while the
         export reads), paired with the other tellings of its story in that layout, in ``story``
         order (none unless several articles tell it). Memory stays flat whatever the size."""
+        for batch in self._export_batches(flt):
+            yield from self._with_tellings(batch)
+
+    def _export_batches(self, flt: Filter) -> Iterator[list[tuple]]:
+        """The rows of the filtered timeline in order, _EXPORT_BATCH at a time, each ending in
+        whether its story has other tellings."""
+        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
+        if _entity_dates(flt):  # the entity's stories in range by position, then their rows
+            positions = self._entity_date_all_positions(flt)
+            while chunk := list(islice(positions, _EXPORT_BATCH)):
+                yield self.conn.execute(
+                    f"""SELECT {_EXPORT_COLUMNS}, {others} FROM events e JOIN articles a ON a.id = e.article_id
+                        WHERE e.pos IN ({",".join("?" * len(chunk))}) ORDER BY e.pos""",
+                    chunk,
+                ).fetchall()
+            return
         rank = _rank(flt)
         where, params = self._where(flt)
         # Read the table in storage order and sort what passes, unless the filter is entities alone
@@ -988,31 +1011,32 @@ class Store:
         entities_alone = flt.entity_ids and not (flt.date_from or flt.date_to or fts_query(flt.search)
                                                  or flt.marked_only or flt.excluded_ids)
         scan = "" if entities_alone else " NOT INDEXED"
-        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
         cursor = self.conn.execute(
-            f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url,
-                       {others}
+            f"""SELECT {_EXPORT_COLUMNS}, {others}
                 FROM events e{scan} JOIN articles a ON a.id = e.article_id{where} ORDER BY e.{rank}""",
             params,
         )
-        while batch := cursor.fetchmany(_EXPORT_BATCH):  # the other tellings of a batch's stories in one query
-            stories = [row[0] for row in batch if row[10]]
-            tellings: dict[int, list[tuple]] = {story: [] for story in stories}
-            if stories:
-                for telling in self.conn.execute(
-                    f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source,
-                               a.url, e.story
-                        FROM events e JOIN articles a ON a.id = e.article_id
-                        WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story
-                        ORDER BY e.story, {_ORDER}""",
-                    stories,
-                ):
-                    tellings[telling[10]].append(telling)
-            for row in batch:
-                if row[10] and any(other[1] != row[1] for other in tellings[row[0]]):  # more than one article
-                    yield row, tellings[row[0]]
-                else:
-                    yield row, ()
+        while batch := cursor.fetchmany(_EXPORT_BATCH):
+            yield batch
+
+    def _with_tellings(self, batch: list[tuple]) -> Iterator[tuple[tuple, Sequence[tuple]]]:
+        """Each row of a batch with the other tellings of its story (read for the batch in one query)."""
+        stories = [row[0] for row in batch if row[10]]
+        tellings: dict[int, list[tuple]] = {story: [] for story in stories}
+        if stories:
+            for telling in self.conn.execute(
+                f"""SELECT {_EXPORT_COLUMNS}, e.story
+                    FROM events e JOIN articles a ON a.id = e.article_id
+                    WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story
+                    ORDER BY e.story, {_ORDER}""",
+                stories,
+            ):
+                tellings[telling[10]].append(telling)
+        for row in batch:
+            if row[10] and any(other[1] != row[1] for other in tellings[row[0]]):  # more than one article
+                yield row, tellings[row[0]]
+            else:
+                yield row, ()
 
     def story(self, event: Event) -> list[tuple[Event, Source]]:
         """Every source's telling of the event's story, the event's own first."""
@@ -1343,6 +1367,7 @@ def _event_row(number: int, event: Event) -> tuple:
             RANK[event.granularity], number)
 
 
+_EXPORT_COLUMNS = "e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url"
 _EVENT_COLUMNS = "e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text, e.char_start, e.char_end, e.timex"
 
 
