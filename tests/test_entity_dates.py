@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from timeline import store as store_module
 from timeline.export import write_markdown, write_rows
 from timeline.model import Article, Event, Mention
 from timeline.periods import period_of
@@ -86,6 +87,15 @@ def check_like_the_general_query(store: Store) -> None:
 
 def test_one_entity_in_a_date_range_is_read_like_the_general_query(filled):
     check_like_the_general_query(filled)
+
+
+@pytest.mark.parametrize("walk_share", [20, 0])  # as on a large database, and always walking
+def test_a_date_range_exports_what_the_general_query_finds(filled, monkeypatch, walk_share):
+    monkeypatch.setattr(store_module, "_WALK_SHARE", walk_share)
+    for grouped in (True, False):
+        for date_from, date_to in RANGES:
+            flt = Filter(date_from=date_from, date_to=date_to, grouped=grouped)
+            assert exported(filled, flt) == exported_per_row(filled, flt)
 
 
 def test_a_version_2_database_is_upgraded_in_place(filled, tmp_path):
