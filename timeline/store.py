@@ -560,7 +560,8 @@ class Store:
         self.db.execute(
             "INSERT OR IGNORE INTO story_entities (entity_id, pos, bucket, start, [end]) "
             "SELECT x.entity_id, r.pos, r.bucket, r.start, r.[end] "
-            "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story"
+            "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story "
+            "ORDER BY x.entity_id, r.pos"  # in key order: appended, not inserted all over the table
         )
 
     def regroup_stories(self) -> None:
