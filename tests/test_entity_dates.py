@@ -69,6 +69,14 @@ def exported_per_row(store: Store, flt: Filter) -> str:
     return out.getvalue()
 
 
+def general_position(store: Store, flt: Filter, bucket: str, start: str) -> int:
+    where, params = store._where(flt)
+    return store.conn.execute(
+        f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
+        [*params, bucket, bucket, start],
+    ).fetchone()[0]
+
+
 def check_like_the_general_query(store: Store) -> None:
     assert store.conn.execute("SELECT count(*) FROM events WHERE story != id").fetchone()[0] > 0
     for name in NAMES:
@@ -83,6 +91,9 @@ def check_like_the_general_query(store: Store) -> None:
                 assert store.events(flt, offset=offset, limit=7) == expected
                 assert store.events(flt, offset=offset, limit=7, known=groups) == expected
             assert exported(store, flt) == exported_per_row(store, flt)
+            for bucket, start in (("2019", "2019-07-01"), ("2019-12", "2019-12-30"), ("2020", "2020-01-01"),
+                                  ("2020-01", "2020-01-02"), ("2015", "2015-01-01"), ("2030", "2030-01-01")):
+                assert store.position_of(flt, bucket, start) == general_position(store, flt, bucket, start)
 
 
 def test_one_entity_in_a_date_range_is_read_like_the_general_query(filled):

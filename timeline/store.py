@@ -907,6 +907,17 @@ class Store:
             before += count
         return positions
 
+    def _entity_date_position(self, flt: Filter, bucket: str, start: str) -> int:
+        """How many of the entity's stories in the date range come before (bucket, start): those
+        under earlier headings, and those under this one starting earlier."""
+        spans = self._entity_date_spans(flt)
+        before = sum(count for heading, count in self._entity_date_counts(flt, spans) if heading < bucket)
+        for heading, first, after, _, whole in spans:
+            if heading == bucket:
+                within, params = self._in_span(flt, first, after, whole)
+                before += self.conn.execute(f"SELECT count(*) FROM {within} AND x.start < ?", [*params, start]).fetchone()[0]
+        return before
+
     def _entity_date_all_positions(self, flt: Filter) -> Iterator[int]:
         """The positions of all the entity's stories in the date range, in order."""
         for _, first, after, _, whole in self._entity_date_spans(flt):
@@ -1120,6 +1131,8 @@ class Store:
                 [bucket, bucket, start],
             ).fetchone()
             return row[0]
+        if _entity_dates(flt):
+            return self._entity_date_position(flt, bucket, start)
         where, params = self._where(flt, hits=bool(self._search_hits(flt)))
         row = self.conn.execute(
             f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
