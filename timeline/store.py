@@ -662,13 +662,16 @@ class Store:
             for table in ("articles", "events", "entities")
         }
 
-    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False) -> tuple[str, list]:
+    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False,
+               story_dates: bool = False) -> tuple[str, list]:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
         passes the filter; its entities are every event's, in ``story_entities``. Its events
-        all tell one period (stories are found among events of one value), so its dates are
-        tested on its own row.
+        all tell one period (stories are found among events of one value), so with story_dates
+        its dates are tested on its own row: cheaper when the table is scanned (an export), but
+        without it SQLite finds the stories from the events in range, or from a search's
+        matches, which its plans for the app's windows and headings rely on.
 
         With hits, a search reads temp.search_hits (see _search_hits), which must hold its
         matches. With walk too, the clause is written to be tested row by row while walking
@@ -678,10 +681,10 @@ class Store:
         if flt.grouped:
             entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
             member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk,
-                                                            dates=False)
+                                                            dates=not story_dates)
             clauses += entity_clauses
             params += entity_params
-            date_clauses, date_params = _date_clauses(flt, "e")
+            date_clauses, date_params = _date_clauses(flt, "e") if story_dates else ([], [])
             clauses += date_clauses
             params += date_params
             if member_clauses and (walk or (entity_clauses and not fts_query(flt.search))):  # the entity drives
@@ -1018,7 +1021,7 @@ class Store:
                 ).fetchall()
             return
         rank = _rank(flt)
-        where, params = self._where(flt)
+        where, params = self._where(flt, story_dates=True)
         # Read the table in storage order and sort what passes, unless the filter is entities alone
         # (found by index): no index holds the dates, and walking every row through events_pos in
         # timeline order costs several times more; with entities and dates or words, SQLite would
