@@ -1021,7 +1021,7 @@ class Store:
                 ).fetchall()
             return
         rank = _rank(flt)
-        where, params = self._where(flt, story_dates=True)
+        where, params = self._where(flt, story_dates=not fts_query(flt.search))  # a search drives better
         # Read the table in storage order and sort what passes, unless the filter is entities alone
         # (found by index): no index holds the dates, and walking every row through events_pos in
         # timeline order costs several times more; with entities and dates or words, SQLite would
