@@ -33,7 +33,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from timeline.app import TimelineApp  # noqa: E402
 from timeline.store import Filter, Store  # noqa: E402
 
@@ -108,6 +107,27 @@ def pick_entities(store: Store) -> dict[str, object]:
             f"entity filter, mid-ranked ({middle.name}, {middle.count:,} events)": middle}
 
 
+def date_range(store: Store) -> tuple[str, str]:
+    """Five years from the heading in the middle of the timeline: a range holding a good share of it."""
+    groups = store.groups()
+    middle, seen = sum(group.count for group in groups) // 2, 0
+    for group in groups:
+        seen += group.count
+        if seen >= middle:
+            year = int(group.year)
+            return f"{year:04d}-01-01", f"{year + 4:04d}-12-31"
+    return "2000-01-01", "2004-12-31"
+
+
+def entity_with_dates(store: Store) -> dict[str, Filter]:
+    top = pick_entities(store)
+    entity = next(iter(top.values()))
+    date_from, date_to = date_range(store)
+    flt = Filter(entity_ids=(entity.id,), date_from=date_from, date_to=date_to)
+    label = f"entity filter + dates ({entity.name}, {date_from[:4]}-{date_to[:4]}, {store.count(flt):,} rows)"
+    return {label: flt}
+
+
 def search_word(store: Store) -> str:
     """A word on a good share of events, found from the first page of the timeline."""
     counts: dict[str, int] = {}
@@ -121,6 +141,7 @@ def search_word(store: Store) -> str:
 async def interactions(store: Store, repeats: int) -> dict[str, list[tuple[float, float]]]:
     figures: dict[str, list[tuple[float, float]]] = {}
     chosen = pick_entities(store)
+    dated = entity_with_dates(store)
     word = search_word(store)
     middle = list(chosen.values())[1]
     searches = {f"search “{word}”, a common word": word, f"search “{middle.name}”, a selective one": middle.name}
@@ -133,6 +154,9 @@ async def interactions(store: Store, repeats: int) -> dict[str, list[tuple[float
                     await timed(pilot, app, lambda e=entity: app.apply_filter(Filter(entity_ids=(e.id,)))))
                 figures.setdefault("clear filter", []).append(
                     await timed(pilot, app, lambda: app.apply_filter(Filter())))
+            for label, flt in dated.items():
+                figures.setdefault(label, []).append(await timed(pilot, app, lambda f=flt: app.apply_filter(f)))
+                await timed(pilot, app, lambda: app.apply_filter(Filter()))
             for label, text in searches.items():
                 first_page, exact = await timed_search(pilot, app, text)
                 figures.setdefault(label, []).append(first_page)
@@ -150,15 +174,18 @@ async def interactions(store: Store, repeats: int) -> dict[str, list[tuple[float
 
 def store_calls(store: Store, repeats: int) -> None:
     chosen = list(pick_entities(store).values())
+    dated = next(iter(entity_with_dates(store).values()))
     total = store.count()
     calls = {
         "groups()": lambda: store.groups(),
         "events(offset 0, 128)": lambda: store.events(Filter(), offset=0, limit=128),
         f"events(offset {total // 2:,}, 128)": lambda: store.events(Filter(), offset=total // 2, limit=128),
-        f"groups(top entity)": lambda: store.groups(Filter(entity_ids=(chosen[0].id,))),
-        f"events(top entity, 0, 128)": lambda: store.events(Filter(entity_ids=(chosen[0].id,)), limit=128),
-        f"groups(mid entity)": lambda: store.groups(Filter(entity_ids=(chosen[1].id,))),
-        f"groups(search)": lambda: store.groups(Filter(search=search_word(store))),
+        "groups(top entity)": lambda: store.groups(Filter(entity_ids=(chosen[0].id,))),
+        "events(top entity, 0, 128)": lambda: store.events(Filter(entity_ids=(chosen[0].id,)), limit=128),
+        "groups(mid entity)": lambda: store.groups(Filter(entity_ids=(chosen[1].id,))),
+        "groups(top entity, dates)": lambda: store.groups(dated),
+        "events(top entity, dates, 0, 128)": lambda: store.events(dated, limit=128),
+        "groups(search)": lambda: store.groups(Filter(search=search_word(store))),
         "entities()": lambda: store.entities(),
         "entities('an')": lambda: store.entities("an"),
     }

@@ -42,3 +42,12 @@ def write_article(folder: Path, name: str, text: str, published: str = "2025-06-
 
 
 DCT = dt.date(2025, 6, 14)
+
+
+def as_version_2(conn) -> None:
+    """Make a database of this store what version 2 had: no latest end per heading, no story
+    periods beside their entities."""
+    conn.execute("ALTER TABLE buckets DROP COLUMN last_end")
+    conn.execute("ALTER TABLE story_entities DROP COLUMN start")
+    conn.execute("ALTER TABLE story_entities DROP COLUMN [end]")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")

@@ -10,7 +10,7 @@ from timeline.indexer import index
 from timeline.model import Article
 from timeline.store import SCHEMA_VERSION, Filter, Store, StoreError
 
-from .conftest import DCT, write_article
+from .conftest import DCT, as_version_2, write_article
 from .test_app import bar, screen_text
 
 SEED_NAMES = {"Google", "Meta", "Scale AI", "Alexandr Wang", "OpenAI", "Microsoft", "xAI", "Reuters", "TechCrunch"}
@@ -80,6 +80,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
         store.set_meta("ui.theme", "kept")
     conn = sqlite3.connect(path)
     with conn:  # what version 1 had
+        as_version_2(conn)
         conn.execute("DROP TABLE article_entities")
         conn.execute("DROP TABLE files")
         conn.execute("DROP TABLE stale_entities")

@@ -8,29 +8,35 @@ so a killed indexer leaves either the old article or the new one, never half.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-import sqlite_utils
-
-from .entities import canonical_key
 from .model import Article, Event, Mention, Source
 from .periods import FINE, RANK
 from .stories import Candidate, assign_stories
 
-SCHEMA_VERSION = 2
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 3
 # A search matching more events than this finds its windows by walking the timeline in
 # order, and its heading counts are better left to another thread.
 _WALK_ABOVE = 5000
 _NEAR_TOP = 4096  # rows of the whole timeline a common search's first page is looked for in first
 _BUSY_TIMEOUT_MS = 30_000
 _EXPORT_BATCH = 500  # rows an export reads at a time (SQLite takes up to 999 parameters)
+# An export walks the timeline in order through its positions rather than reading the whole table
+# and sorting when a date range leaves under 1/_WALK_SHARE of it (a row found by position costs
+# some 20 times a row read in storage order).
+_WALK_SHARE = 20
 _ORDER = "e.bucket, e.start, e.granularity_rank, e.article_id, e.char_start, e.id"
 # What a search needs of each matching event, in an index narrow enough to read a hundred
 # thousand of them quickly (the events table itself is wide: every sentence is in it).
@@ -145,18 +151,28 @@ class Store:
         self._hits_state: tuple | None = None  # (FTS query, database state) temp.search_hits holds
         self._hit_count = 0
         self._anchors: tuple[tuple | None, dict[int, int]] = (None, {})  # (filter and matches, rows -> position)
+        self._db = None
         try:
             target, uri = (f"{self.path.resolve().as_uri()}?mode=ro", True) if read_only else (self.path, False)
-            conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
+            self.conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: still never corrupt, fewer fsyncs
             self._prepare(create and not read_only, writable=not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a timeline database ({error})") from None
 
+    @property
+    def db(self) -> "sqlite_utils.Database":
+        """The connection through sqlite-utils, for writing. Made when first needed: reads go
+        straight to ``conn``, so a command that only reads (an export) never imports sqlite-utils."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -176,18 +192,20 @@ class Store:
                 raise StoreError(f"{self.path.parent}: folder does not exist")
 
     def _prepare(self, create: bool, writable: bool = True) -> None:
-        tables = set(self.db.table_names())
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" in tables:
-            version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if version is not None and version[0] == "1" and writable:
-                self._migrate_from_1()
+            version = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            upgradable = version is not None and version[0] in ("1", "2")
+            if upgradable and writable:
+                if version[0] == "1":
+                    self._migrate_from_1()
+                self._migrate_from_2()
                 return
             if version is None or int(version[0]) != SCHEMA_VERSION:
                 found = version[0] if version else "none"
-                raise StoreError(
-                    f"{self.path}: schema version {found}, this timeline needs {SCHEMA_VERSION}; "
-                    "delete the file and index again"
-                )
+                remedy = ("open it once with 'timeline' or 'timeline index' to upgrade it" if upgradable
+                          else "delete the file and index again")
+                raise StoreError(f"{self.path}: schema version {found}, this timeline needs {SCHEMA_VERSION}; {remedy}")
             return
         if tables:
             raise StoreError(f"{self.path}: not a timeline database (it has other tables)")
@@ -238,9 +256,9 @@ class Store:
             db.execute("CREATE UNIQUE INDEX events_pos_all ON events(pos_all) WHERE pos_all IS NOT NULL")
             db.execute(
                 "CREATE TABLE story_entities (entity_id INTEGER REFERENCES entities(id), pos INTEGER, bucket TEXT, "
-                "PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
+                "start TEXT, [end] TEXT, PRIMARY KEY (entity_id, pos)) WITHOUT ROWID"
             )
-            db["buckets"].create({"bucket": str, "stories": int, "events": int}, pk="bucket")
+            db["buckets"].create({"bucket": str, "stories": int, "events": int, "last_end": str}, pk="bucket")
             db.execute(
                 "CREATE TABLE entity_buckets (entity_id INTEGER REFERENCES entities(id), bucket TEXT, stories INTEGER, "
                 "PRIMARY KEY (entity_id, bucket)) WITHOUT ROWID"
@@ -310,8 +328,22 @@ class Store:
             self.db.execute("UPDATE articles SET content_hash = NULL")
             self.db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
             self.db.execute(_KEYS_INDEX)
-            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         self.refresh_entity_counts()
+
+    def _migrate_from_2(self) -> None:
+        """Version 3 keeps the latest end of each heading's events (``buckets.last_end``) and each
+        story's period beside its entities (``story_entities.start``, ``end``), so an entity's
+        stories in a date range are found without reading the events."""
+        with self._writing():
+            if self.get_meta("schema_version") != "2":
+                return  # another process migrated it meanwhile
+            self.db.execute("ALTER TABLE buckets ADD COLUMN last_end TEXT")
+            self.db.execute("ALTER TABLE story_entities ADD COLUMN start TEXT")
+            self.db.execute("ALTER TABLE story_entities ADD COLUMN [end] TEXT")
+            self._count_buckets()
+            self._link_story_entities()
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     # --- writing -------------------------------------------------------------
 
@@ -346,7 +378,7 @@ class Store:
             )
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -409,6 +441,8 @@ class Store:
         cached = self._entity_ids.get(mention.name)  # by name: cheaper than its canonical key
         if cached is not None:
             return cached
+        from .entities import canonical_key  # the tagger loads only for writing
+
         key = canonical_key(mention.name)
         row = self.db.execute("SELECT id FROM entities WHERE key = ?", [key]).fetchone()
         if row is None:
@@ -504,18 +538,31 @@ class Store:
                 "WHERE r.id = events.id AND events.pos_all IS NULL"
             )
             self.db.execute("DROP TABLE temp.ranked")
-            self.db.execute("DELETE FROM buckets")
-            self.db.execute("INSERT INTO buckets SELECT bucket, count(pos), count(*) FROM events GROUP BY bucket")
-            self.db.execute("DELETE FROM story_entities")
-            self.db.execute(
-                "INSERT OR IGNORE INTO story_entities SELECT x.entity_id, r.pos, r.bucket "
-                "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story"
-            )
+            self._count_buckets()
+            self._link_story_entities()
             self.db.execute("DELETE FROM entity_buckets")
             self.db.execute(
                 "INSERT INTO entity_buckets SELECT entity_id, bucket, count(*) FROM story_entities "
                 "GROUP BY entity_id, bucket"
             )
+
+    def _count_buckets(self) -> None:
+        """Rows under each heading, and where its events' periods end at the latest."""
+        self.db.execute("DELETE FROM buckets")
+        self.db.execute(
+            "INSERT INTO buckets (bucket, stories, events, last_end) "
+            "SELECT bucket, count(pos), count(*), max([end]) FROM events GROUP BY bucket"
+        )
+
+    def _link_story_entities(self) -> None:
+        """Each story (by position, with its heading and period) under every entity its events name."""
+        self.db.execute("DELETE FROM story_entities")
+        self.db.execute(
+            "INSERT OR IGNORE INTO story_entities (entity_id, pos, bucket, start, [end]) "
+            "SELECT x.entity_id, r.pos, r.bucket, r.start, r.[end] "
+            "FROM event_entities x JOIN events m ON m.id = x.event_id JOIN events r ON r.id = m.story "
+            "ORDER BY x.entity_id, r.pos"  # in key order: appended, not inserted all over the table
+        )
 
     def regroup_stories(self) -> None:
         """Find again the stories of every period whose events changed. A period only one
@@ -607,19 +654,24 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection (an indexer, say) commits to the database."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         return {
-            table: self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            table: self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
             for table in ("articles", "events", "entities")
         }
 
-    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False) -> tuple[str, list]:
+    def _where(self, flt: Filter, *, hits: bool | tuple[str, list] = False, walk: bool = False,
+               story_dates: bool = False) -> tuple[str, list]:
         """The WHERE clause over ``events e`` for the rows of a filtered timeline.
 
         Grouped, the rows are stories (``pos`` set): a story is kept when any of its events
-        passes the filter; its entities are every event's, in ``story_entities``.
+        passes the filter; its entities are every event's, in ``story_entities``. Its events
+        all tell one period (stories are found among events of one value), so with story_dates
+        its dates are tested on its own row: cheaper when the table is scanned (an export), but
+        without it SQLite finds the stories from the events in range, or from a search's
+        matches, which its plans for the app's windows and headings rely on.
 
         With hits, a search reads temp.search_hits (see _search_hits), which must hold its
         matches. With walk too, the clause is written to be tested row by row while walking
@@ -628,9 +680,13 @@ class Store:
         clauses, params = [f"e.{rank} IS NOT NULL"], []
         if flt.grouped:
             entity_clauses, entity_params = ([], []) if flt.in_article else _story_entity_clauses(flt)
-            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk)
+            member_clauses, member_params = _member_clauses(flt, "m", entities=flt.in_article, hits=hits, walk=walk,
+                                                            dates=not story_dates)
             clauses += entity_clauses
             params += entity_params
+            date_clauses, date_params = _date_clauses(flt, "e") if story_dates else ([], [])
+            clauses += date_clauses
+            params += date_params
             if member_clauses and (walk or (entity_clauses and not fts_query(flt.search))):  # the entity drives
                 clauses.append(f"EXISTS (SELECT 1 FROM events m WHERE m.story = e.id AND {' AND '.join(member_clauses)})")
                 params += member_params
@@ -655,15 +711,15 @@ class Store:
         query = fts_query(flt.search)
         if not query:
             return 0
-        state = (query, self.data_version(), self.db.conn.total_changes)
+        state = (query, self.data_version(), self.conn.total_changes)
         if state != self._hits_state:
-            with self.db.atomic():
-                self.db.execute("DROP TABLE IF EXISTS temp.search_hits")
-                self.db.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
-                self._hit_count = self.db.execute(
+            with _atomic(self.conn):
+                self.conn.execute("DROP TABLE IF EXISTS temp.search_hits")
+                self.conn.execute("CREATE TEMP TABLE search_hits (id INTEGER PRIMARY KEY)")
+                self._hit_count = self.conn.execute(
                     "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?", [query]
                 ).rowcount
-            self._hits_state = (query, self.data_version(), self.db.conn.total_changes)
+            self._hits_state = (query, self.data_version(), self.conn.total_changes)
         return self._hit_count
 
     def _walks(self, flt: Filter) -> bool:
@@ -714,7 +770,7 @@ class Store:
         start = 0
         if bucket is not None:
             column = "stories" if flt.grouped else "events"
-            start = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
+            start = self.conn.execute(f"SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?",
                                     [bucket]).fetchone()[0]
         # where the last windows read ended, if nearer: paging down walks one page, not a heading
         anchors = self._anchors[1] if self._anchors[0] == (flt, self._hits_state) else {}
@@ -733,7 +789,7 @@ class Store:
         anchors = self._anchors[1]
         if len(anchors) >= 64:
             anchors.clear()
-        after = self.db.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
+        after = self.conn.execute(f"SELECT {_rank(flt)} + 1 FROM events WHERE id = ?", [rows[-1][0].id]).fetchone()[0]
         anchors[offset + len(rows)] = after
 
     def groups(self, flt: Filter = Filter(), *, cancelled: Callable[[], bool] | None = None) -> list[Group]:
@@ -743,7 +799,7 @@ class Store:
             return self._groups(flt)
         if cancelled():
             raise Cancelled("counting given up")
-        self.db.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
+        self.conn.set_progress_handler(cancelled, 5_000)  # a true answer interrupts the query
         try:
             return self._groups(flt)
         except sqlite3.OperationalError:
@@ -751,16 +807,18 @@ class Store:
                 raise Cancelled("counting given up") from None
             raise
         finally:
-            self.db.conn.set_progress_handler(None, 0)
+            self.conn.set_progress_handler(None, 0)
 
     def _groups(self, flt: Filter) -> list[Group]:
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
-            rows = self.db.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
+            rows = self.conn.execute(f"SELECT bucket, {column} FROM buckets WHERE {column} > 0 ORDER BY bucket")
         elif _single_entity(flt):
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 "SELECT bucket, stories FROM entity_buckets WHERE entity_id = ? ORDER BY bucket", [flt.entity_ids[0]]
             )
+        elif _entity_dates(flt):
+            return [Group(bucket, count) for bucket, count in self._entity_date_counts(flt, self._entity_date_spans(flt))]
         elif _search_only(flt):
             # a story's events all tell one period, so they sit under its heading: count the
             # stories the matching events belong to, heading by heading; straight from the
@@ -772,13 +830,13 @@ class Store:
                 matches, params = f"temp.search_hits h CROSS JOIN {_KEYS} ON k.id = h.id", []
             else:
                 matches, params = f"events_fts h CROSS JOIN {_KEYS} ON k.id = h.rowid WHERE events_fts MATCH ?", [query]
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 f"SELECT k.bucket, count({'DISTINCT k.story' if flt.grouped else '*'}) "
                 f"FROM {matches} GROUP BY k.bucket ORDER BY k.bucket", params
             )
         else:
             where, params = self._where(flt, hits=bool(self._search_hits(flt)))
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 f"SELECT bucket, count(*) FROM events e{where} GROUP BY bucket ORDER BY bucket", params
             )
         return [Group(bucket, count) for bucket, count in rows]
@@ -788,9 +846,95 @@ class Store:
         """A window of the filtered timeline, in timeline order. ``known``: headings of the
         filtered timeline known so far (a prefix of them will do), to find a search's window
         from the nearest heading rather than from the top."""
+        if _entity_dates(flt) and 0 <= limit <= _EXPORT_BATCH:
+            positions = self._entity_date_positions(flt, offset, limit, known)
+            return self._window(flt, f"e.pos IN ({','.join('?' * len(positions))})", positions)
         if not fts_query(flt.search):
             return list(self.iter_events(flt, offset=offset, limit=limit))
         return self._search_window(flt, offset, limit, known, walk=self._walks(flt))
+
+    # --- one entity in a date range ----------------------------------------------
+
+    def _entity_date_spans(self, flt: Filter) -> list[tuple[str, int, int, int, bool]]:
+        """The headings the entity's stories in the date range can sit under, in order, as
+        (heading, first position, position after, the entity's stories there, whole): stories
+        are numbered heading by heading, so a heading's are those between its two positions.
+        Whole: the heading lies within the dates, so all of them are in the range. A heading
+        after date_to holds none in it, nor one whose periods all end before date_from
+        (``buckets.last_end``)."""
+        clauses, params = [], [flt.entity_ids[0]]
+        if flt.date_to:
+            clauses.append("b.bucket <= ?")
+            params.append(flt.date_to)
+        if flt.date_from:
+            clauses.append("b.last_end >= ?")
+            params.append(flt.date_from)
+        rows = self.conn.execute(
+            "SELECT b.bucket, b.first, b.first + b.stories, x.stories FROM (SELECT bucket, stories, last_end, "
+            "sum(stories) OVER (ORDER BY bucket ROWS UNBOUNDED PRECEDING) - stories AS first FROM buckets) b "
+            "JOIN entity_buckets x ON x.entity_id = ? AND x.bucket = b.bucket"
+            f"{' WHERE ' + ' AND '.join(clauses) if clauses else ''} ORDER BY b.bucket",
+            params,
+        )
+        return [(*row, _heading_within(row[0], flt)) for row in rows]
+
+    def _entity_date_counts(self, flt: Filter, spans: list[tuple], known: Sequence[Group] = ()) -> list[tuple[str, int]]:
+        """(heading, rows) of the entity's stories in the date range, from its spans, headings with
+        none left out. Known headings (of this filter) are taken as counted."""
+        counted = {group.bucket: group.count for group in known}
+        counts = []
+        for bucket, first, after, stories, whole in spans:
+            count = stories if whole else counted.get(bucket)
+            if count is None:
+                within, params = self._in_span(flt, first, after, whole)
+                count = self.conn.execute(f"SELECT count(*) FROM {within}", params).fetchone()[0]
+            if count:
+                counts.append((bucket, count))
+        return counts
+
+    def _entity_date_positions(self, flt: Filter, offset: int, limit: int, known: Sequence[Group]) -> list[int]:
+        """The positions of rows offset to offset + limit of the entity's stories in the date
+        range, read heading by heading from the one holding offset."""
+        spans = self._entity_date_spans(flt)
+        by_bucket = {span[0]: span for span in spans}
+        positions: list[int] = []
+        before = 0
+        for bucket, count in self._entity_date_counts(flt, spans, known):
+            if before + count > offset and len(positions) < limit:
+                _, first, after, _, whole = by_bucket[bucket]
+                within, params = self._in_span(flt, first, after, whole)
+                positions += [row[0] for row in self.conn.execute(
+                    f"SELECT x.pos FROM {within} ORDER BY x.pos LIMIT ? OFFSET ?",
+                    [*params, limit - len(positions), max(offset - before, 0)],
+                )]
+            before += count
+        return positions
+
+    def _entity_date_position(self, flt: Filter, bucket: str, start: str) -> int:
+        """How many of the entity's stories in the date range come before (bucket, start): those
+        under earlier headings, and those under this one starting earlier."""
+        spans = self._entity_date_spans(flt)
+        before = sum(count for heading, count in self._entity_date_counts(flt, spans) if heading < bucket)
+        for heading, first, after, _, whole in spans:
+            if heading == bucket:
+                within, params = self._in_span(flt, first, after, whole)
+                before += self.conn.execute(f"SELECT count(*) FROM {within} AND x.start < ?", [*params, start]).fetchone()[0]
+        return before
+
+    def _entity_date_all_positions(self, flt: Filter) -> Iterator[int]:
+        """The positions of all the entity's stories in the date range, in order."""
+        for _, first, after, _, whole in self._entity_date_spans(flt):
+            within, params = self._in_span(flt, first, after, whole)
+            yield from (row[0] for row in self.conn.execute(f"SELECT x.pos FROM {within} ORDER BY x.pos", params))
+
+    def _in_span(self, flt: Filter, first: int, after: int, whole: bool) -> tuple[str, list]:
+        """FROM and WHERE for the entity's stories (x) between two positions, in the date range."""
+        params = [flt.entity_ids[0], first, after]
+        span = "x.entity_id = ? AND x.pos >= ? AND x.pos < ?"
+        if whole:
+            return f"story_entities x WHERE {span}", params
+        dates, date_params = _date_clauses(flt, "x")
+        return f"story_entities x WHERE {span} AND {' AND '.join(dates)}", params + date_params
 
     def _search_window(self, flt: Filter, offset: int, limit: int, known: Sequence[Group], *,
                        walk: bool) -> list[tuple[Event, Source]]:
@@ -817,7 +961,7 @@ class Store:
 
     def _window(self, flt: Filter, window: str, params: list) -> list[tuple[Event, Source]]:
         sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -844,7 +988,7 @@ class Store:
             window = f"e.id IN (SELECT e.id FROM events e{where} ORDER BY e.{rank} LIMIT ? OFFSET ?)"
             params += [limit, offset]
         sources = "(SELECT count(DISTINCT s.article_id) FROM events s WHERE s.story = e.id)" if flt.grouped else "1"
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), {sources}
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -860,8 +1004,24 @@ class Store:
         per row, ``article`` being the article's row number (one number per article while the
         export reads), paired with the other tellings of its story in that layout, in ``story``
         order (none unless several articles tell it). Memory stays flat whatever the size."""
+        for batch in self._export_batches(flt):
+            yield from self._with_tellings(batch)
+
+    def _export_batches(self, flt: Filter) -> Iterator[list[tuple]]:
+        """The rows of the filtered timeline in order, _EXPORT_BATCH at a time, each ending in
+        whether its story has other tellings."""
+        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
+        if _entity_dates(flt):  # the entity's stories in range by position, then their rows
+            positions = self._entity_date_all_positions(flt)
+            while chunk := list(islice(positions, _EXPORT_BATCH)):
+                yield self.conn.execute(
+                    f"""SELECT {_EXPORT_COLUMNS}, {others} FROM events e JOIN articles a ON a.id = e.article_id
+                        WHERE e.pos IN ({",".join("?" * len(chunk))}) ORDER BY e.pos""",
+                    chunk,
+                ).fetchall()
+            return
         rank = _rank(flt)
-        where, params = self._where(flt)
+        where, params = self._where(flt, story_dates=not fts_query(flt.search))  # a search drives better
         # Read the table in storage order and sort what passes, unless the filter is entities alone
         # (found by index): no index holds the dates, and walking every row through events_pos in
         # timeline order costs several times more; with entities and dates or words, SQLite would
@@ -870,35 +1030,61 @@ class Store:
         entities_alone = flt.entity_ids and not (flt.date_from or flt.date_to or fts_query(flt.search)
                                                  or flt.marked_only or flt.excluded_ids)
         scan = "" if entities_alone else " NOT INDEXED"
-        others = "EXISTS (SELECT 1 FROM events s WHERE s.story = e.id AND s.id != e.id)" if flt.grouped else "0"
-        cursor = self.db.execute(
-            f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url,
-                       {others}
-                FROM events e{scan} JOIN articles a ON a.id = e.article_id{where} ORDER BY e.{rank}""",
-            params,
-        )
-        while batch := cursor.fetchmany(_EXPORT_BATCH):  # the other tellings of a batch's stories in one query
-            stories = [row[0] for row in batch if row[10]]
-            tellings: dict[int, list[tuple]] = {story: [] for story in stories}
-            if stories:
-                for telling in self.db.execute(
-                    f"""SELECT e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source,
-                               a.url, e.story
-                        FROM events e JOIN articles a ON a.id = e.article_id
-                        WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story
-                        ORDER BY e.story, {_ORDER}""",
-                    stories,
-                ):
-                    tellings[telling[10]].append(telling)
-            for row in batch:
-                if row[10] and any(other[1] != row[1] for other in tellings[row[0]]):  # more than one article
-                    yield row, tellings[row[0]]
+        spans = self._date_spans(flt) if not (flt.entity_ids or fts_query(flt.search)) else None
+        if spans is None:
+            spans, ranged = [()], ""
+        else:  # short stretches of the timeline: walk them in order instead
+            scan, ranged = f" INDEXED BY events_{rank}", f" AND e.{rank} >= ? AND e.{rank} < ?"
+        for span in spans:
+            cursor = self.conn.execute(
+                f"""SELECT {_EXPORT_COLUMNS}, {others}
+                    FROM events e{scan} JOIN articles a ON a.id = e.article_id{where}{ranged} ORDER BY e.{rank}""",
+                [*params, *span],
+            )
+            while batch := cursor.fetchmany(_EXPORT_BATCH):
+                yield batch
+
+    def _date_spans(self, flt: Filter) -> list[tuple[int, int]] | None:
+        """The stretches of the timeline (first position, position after) that can hold a date
+        range's rows, if they are a small share of it: the headings up to date_to's whose periods
+        reach date_from (``buckets.last_end``). None when walking them in order through the
+        positions' index would cost more than reading the whole table (over 1/_WALK_SHARE of it)."""
+        if not (flt.date_from or flt.date_to):
+            return None
+        column = "stories" if flt.grouped else "events"
+        spans: list[tuple[int, int]] = []
+        first = 0
+        for bucket, rows, last_end in self.conn.execute(f"SELECT bucket, {column}, last_end FROM buckets ORDER BY bucket"):
+            if (not flt.date_from or last_end >= flt.date_from) and (not flt.date_to or bucket <= flt.date_to):
+                if spans and spans[-1][1] == first:
+                    spans[-1] = (spans[-1][0], first + rows)
                 else:
-                    yield row, ()
+                    spans.append((first, first + rows))
+            first += rows
+        return spans if sum(after - start for start, after in spans) * _WALK_SHARE < first else None
+
+    def _with_tellings(self, batch: list[tuple]) -> Iterator[tuple[tuple, Sequence[tuple]]]:
+        """Each row of a batch with the other tellings of its story (read for the batch in one query)."""
+        stories = [row[0] for row in batch if row[10]]
+        tellings: dict[int, list[tuple]] = {story: [] for story in stories}
+        if stories:
+            for telling in self.conn.execute(
+                f"""SELECT {_EXPORT_COLUMNS}, e.story
+                    FROM events e JOIN articles a ON a.id = e.article_id
+                    WHERE e.story IN ({",".join("?" * len(stories))}) AND e.id != e.story
+                    ORDER BY e.story, {_ORDER}""",
+                stories,
+            ):
+                tellings[telling[10]].append(telling)
+        for row in batch:
+            if row[10] and any(other[1] != row[1] for other in tellings[row[0]]):  # more than one article
+                yield row, tellings[row[0]]
+            else:
+                yield row, ()
 
     def story(self, event: Event) -> list[tuple[Event, Source]]:
         """Every source's telling of the event's story, the event's own first."""
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url, 0, 1
                 FROM events e JOIN articles a ON a.id = e.article_id
                 WHERE e.story = (SELECT story FROM events WHERE id = ?) ORDER BY e.id = ? DESC, {_ORDER}""",
@@ -914,7 +1100,7 @@ class Store:
         if not stories:
             return list(rows)
         found: dict[int, tuple[Event, Source]] = {}
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"""SELECT {_EVENT_COLUMNS}, a.title, a.published, a.source, a.url,
                        (SELECT count(*) FROM marks m WHERE {_MARK_MATCH}), 0, e.story
                 FROM events e JOIN articles a ON a.id = e.article_id
@@ -942,14 +1128,16 @@ class Store:
         """How many rows of the filtered timeline come before the first one at or after (bucket, start)."""
         if flt.is_empty:
             column = "stories" if flt.grouped else "events"
-            row = self.db.execute(
+            row = self.conn.execute(
                 f"SELECT (SELECT coalesce(sum({column}), 0) FROM buckets WHERE bucket < ?) + "
                 f"(SELECT count(e.{_rank(flt)}) FROM events e WHERE e.bucket = ? AND e.start < ?)",
                 [bucket, bucket, start],
             ).fetchone()
             return row[0]
+        if _entity_dates(flt):
+            return self._entity_date_position(flt, bucket, start)
         where, params = self._where(flt, hits=bool(self._search_hits(flt)))
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT count(*) FROM events e{where} AND (e.bucket < ? OR (e.bucket = ? AND e.start < ?))",
             [*params, bucket, bucket, start],
         ).fetchone()
@@ -959,7 +1147,7 @@ class Store:
         return sum(group.count for group in self.groups(flt))
 
     def event_entities(self, event_id: int) -> list[EntityCount]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT n.id, n.name, n.type, n.event_count, n.article_count FROM event_entities x "
             "JOIN entities n ON n.id = x.entity_id WHERE x.event_id = ? ORDER BY n.name",
             [event_id],
@@ -977,7 +1165,7 @@ class Store:
         if types:
             clauses.append(f"type IN ({','.join('?' * len(types))})")
             params.extend(types)
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT id, name, type, event_count, article_count FROM entities WHERE {' AND '.join(clauses)} "
             "ORDER BY event_count DESC, article_count DESC, name LIMIT ?",
             [*params, limit],
@@ -988,7 +1176,7 @@ class Store:
         ids = list(ids)
         if not ids:
             return []
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT id, name, type, event_count, article_count FROM entities WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         )
@@ -997,7 +1185,9 @@ class Store:
 
     def find_entity(self, name: str) -> EntityCount | None:
         """The entity a user means by a name: its canonical key first, then a case-blind name match."""
-        row = self.db.execute(
+        from .entities import canonical_key  # loaded only when asked: a plain export needs no tagger
+
+        row = self.conn.execute(
             "SELECT id, name, type, event_count, article_count FROM entities WHERE key = ? UNION ALL "
             "SELECT id, name, type, event_count, article_count FROM entities WHERE name = ? COLLATE NOCASE "
             "LIMIT 1",
@@ -1006,7 +1196,7 @@ class Store:
         return EntityCount(*row) if row else None
 
     def article(self, article_id: str) -> dict | None:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT id, title, source, url, published, published_guessed, path, text FROM articles WHERE id = ?",
             [article_id],
         ).fetchone()
@@ -1019,7 +1209,7 @@ class Store:
         """Text around an event without reading its whole article: (window, sentence start, end in window)."""
         first = max(event.char_start - reach, 0)
         length = (event.char_end - first) + reach
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT substr(text, ?, ?) FROM articles WHERE id = ?", [first + 1, length, event.article_id]
         ).fetchone()
         window = row[0] if row else ""
@@ -1027,15 +1217,38 @@ class Store:
 
     def source_files(self) -> list[Path]:
         """The files the stored articles were read from."""
-        rows = self.db.execute("SELECT DISTINCT substr(path, 1, instr(path || '#', '#') - 1) FROM articles")
+        rows = self.conn.execute("SELECT DISTINCT substr(path, 1, instr(path || '#', '#') - 1) FROM articles")
         return [Path(row[0]) for row in rows if row[0]]
 
     def article_event_spans(self, article_id: str) -> list[tuple[int, int]]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT char_start, char_end FROM events WHERE article_id = ? ORDER BY char_start",
             [article_id],
         )
         return [tuple(row) for row in rows]
+
+
+@contextmanager
+def _atomic(conn: sqlite3.Connection):
+    """One transaction on conn (a savepoint inside one already open), as sqlite-utils' atomic()."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT store_atomic")
+        try:
+            yield
+            conn.execute("RELEASE SAVEPOINT store_atomic")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT store_atomic")
+                conn.execute("RELEASE SAVEPOINT store_atomic")
+            raise
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 def _escape_like(text: str) -> str:
@@ -1052,6 +1265,23 @@ def _single_entity(flt: Filter) -> bool:
     return (flt.grouped and len(flt.entity_ids) == 1 and not flt.in_article and not flt.excluded_ids
             and not fts_query(flt.search)
             and not flt.date_from and not flt.date_to and not flt.marked_only)
+
+
+def _entity_dates(flt: Filter) -> bool:
+    """One chosen entity and a date range, on stories: read from story_entities heading by heading."""
+    return (flt.grouped and len(flt.entity_ids) == 1 and not flt.in_article and not flt.excluded_ids
+            and not fts_query(flt.search) and bool(flt.date_from or flt.date_to) and not flt.marked_only)
+
+
+def _heading_within(bucket: str, flt: Filter) -> bool:
+    """Whether every period starting under a heading overlaps the filter's dates: the heading
+    starts on or after date_from (a period ends after it starts) and ends by date_to."""
+    if len(bucket) > 4:
+        days = calendar.monthrange(int(bucket[:4]), int(bucket[5:7]))[1]
+        first, last = f"{bucket}-01", f"{bucket}-{days:02d}"
+    else:
+        first, last = f"{bucket}-01-01", f"{bucket}-12-31"
+    return (not flt.date_from or first >= flt.date_from) and (not flt.date_to or last <= flt.date_to)
 
 
 def _search_only(flt: Filter) -> bool:
@@ -1087,7 +1317,7 @@ def _entity_clauses(flt: Filter, column: str, named_by: str) -> tuple[list[str],
 
 
 def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tuple[str, list] = False,
-                    walk: bool = False) -> tuple[list[str], list]:
+                    walk: bool = False, dates: bool = True) -> tuple[list[str], list]:
     """Conditions on single events (table alias ``alias``) for a filter. With hits, a search
     is looked up in temp.search_hits (or in the ids hits selects, if it is (SQL, params)),
     from each event when walking (``+`` keeps SQLite from driving the query from all the
@@ -1120,17 +1350,27 @@ def _member_clauses(flt: Filter, alias: str, *, entities: bool, hits: bool | tup
     elif query:
         clauses.append(f"{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(query)
-    if flt.date_from:
-        clauses.append(f"{e}.[end] >= ?")
-        params.append(flt.date_from)
-    if flt.date_to:
-        clauses.append(f"{e}.start <= ?")
-        params.append(flt.date_to)
+    if dates:
+        date_clauses, date_params = _date_clauses(flt, e)
+        clauses += date_clauses
+        params += date_params
     if flt.marked_only:
         clauses.append(
             f"EXISTS (SELECT 1 FROM marks mk WHERE mk.article_id = {e}.article_id "
             f"AND mk.char_start = {e}.char_start AND mk.value = {e}.value)"
         )
+    return clauses, params
+
+
+def _date_clauses(flt: Filter, alias: str) -> tuple[list[str], list]:
+    """Conditions on events (table alias ``alias``) whose period overlaps the filter's dates."""
+    clauses, params = [], []
+    if flt.date_from:
+        clauses.append(f"{alias}.[end] >= ?")
+        params.append(flt.date_from)
+    if flt.date_to:
+        clauses.append(f"{alias}.start <= ?")
+        params.append(flt.date_to)
     return clauses, params
 
 
@@ -1173,6 +1413,7 @@ def _event_row(number: int, event: Event) -> tuple:
             RANK[event.granularity], number)
 
 
+_EXPORT_COLUMNS = "e.id, a.rowid, e.bucket, e.start, e.granularity, e.value, e.text, a.title, a.source, a.url"
 _EVENT_COLUMNS = "e.id, e.article_id, e.start, e.[end], e.granularity, e.value, e.text, e.char_start, e.char_end, e.timex"
 
 
