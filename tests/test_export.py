@@ -222,3 +222,20 @@ def test_export_rows_write_what_events_and_stories_write(seed_db, tmp_path):
             assert out.getvalue() == export_the_slow_way(store, flt), flt
             assert count == store.count(flt), flt
         assert "  - also: " in export_the_slow_way(store, Filter())
+
+
+def test_a_story_sent_twice_by_the_wire_is_listed_once():
+    from timeline.export import write_rows
+
+    def row(id, article, text, title):
+        return (id, article, "1987", "1987-01-01", "year", "1987", text, title, "Reuters", None)
+
+    opener = row(1, 1, "Japan adopted a stop-gap budget for fiscal 1987.", "JAPAN ADOPTS STOP-GAP BUDGET")
+    copy = row(2, 2, "The budget covers the first 50 days of fiscal 1987.", "JAPAN SETS ASIDE FUNDS")
+    again = row(3, 3, copy[6], copy[7])  # the same story under another id
+    other = row(4, 4, copy[6], "TOKYO BUDGET REVIEW")  # the same words from another story: kept
+    out = io.StringIO()
+    write_rows([(opener, [copy, again, other])], out)
+    also = [line for line in out.getvalue().splitlines() if line.startswith("  - also:")]
+    assert len(also) == 2
+    assert "JAPAN SETS ASIDE FUNDS" in also[0] and "TOKYO BUDGET REVIEW" in also[1]

@@ -121,10 +121,10 @@ def write_rows(rows: Iterable[tuple[Row, Sequence[Row]]], out: TextIO, *, title:
             period = row[_START:_TEXT]
             when = escape(describe(row[_VALUE], row[_GRANULARITY], row[_START]))
         cited = citations.get(row[_ARTICLE]) or _remember(citations, row)
-        lines.append(f"- **{when}**: {escape(row[_TEXT])} ({cited})\n")
-        for other in others:
-            cited = citations.get(other[_ARTICLE]) or _remember(citations, other)
-            lines.append(f"  - also: {escape(other[_TEXT])} ({cited})\n")
+        line = f"{escape(row[_TEXT])} ({cited})"
+        lines.append(f"- **{when}**: {line}\n")
+        if others:
+            lines += _other_tellings(others, citations, line)
         written += 1
         if len(lines) >= _CHUNK_LINES:
             out.write("".join(lines))
@@ -133,6 +133,20 @@ def write_rows(rows: Iterable[tuple[Row, Sequence[Row]]], out: TextIO, *, title:
     if not written:
         out.write("No events.\n")
     return written
+
+
+def _other_tellings(others: Sequence[Row], citations: dict, first: str) -> list[str]:
+    """The "also" lines of a story, each told once: a wire service that sends the same story
+    twice (Reuters did, 272 times) would otherwise show the same sentence and title twice."""
+    told = {first}
+    lines = []
+    for other in others:
+        cited = citations.get(other[_ARTICLE]) or _remember(citations, other)
+        line = f"{escape(other[_TEXT])} ({cited})"
+        if line not in told:
+            told.add(line)
+            lines.append(f"  - also: {line}\n")
+    return lines
 
 
 def _remember(citations: dict, row: Row) -> str:
