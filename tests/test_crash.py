@@ -355,3 +355,16 @@ def test_a_killed_indexers_workers_print_nothing(tmp_path):
         time.sleep(0.05)
     output = process.stdout.read()
     assert "Traceback" not in output, output
+
+
+def test_ctrl_c_during_pool_work_is_raised_only_where_the_indexer_checks():
+    from timeline.indexer import _interrupts_at_safe_points
+
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupts_at_safe_points() as check:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the signal is handled here, and only noted
+            reached = True
+            check()
+    assert reached
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

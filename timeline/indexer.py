@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -247,14 +248,42 @@ def _extract_in_pool(
     items: Iterator[tuple[Article, str]], workers: int
 ) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
     in_flight: deque = deque()
-    with multiprocessing.get_context().Pool(workers, initializer=_ignore_interrupts) as pool:
+    with _interrupts_at_safe_points() as check, \
+            multiprocessing.get_context().Pool(workers, initializer=_ignore_interrupts) as pool:
         for chunk in _chunks(items, CHUNK_SIZE):
+            check()
             task = pool.apply_async(_extract_chunk, ([article for article, _ in chunk],))
             in_flight.append((chunk, task))
             if len(in_flight) >= workers * CHUNKS_PER_WORKER:
-                yield from _unpacked(*in_flight.popleft())
+                yield from _unpacked(*in_flight.popleft(), check)
         while in_flight:
-            yield from _unpacked(*in_flight.popleft())
+            yield from _unpacked(*in_flight.popleft(), check)
+        check()  # a Ctrl-C while the last results were written
+
+
+@contextmanager
+def _interrupts_at_safe_points() -> Iterator[Callable[[], None]]:
+    """Ctrl-C noted, and raised as KeyboardInterrupt only where the yielded check is called.
+    Raised anywhere, it can land inside the pool's own bookkeeping (starting a worker, taking
+    a lock), and the pool then hangs as it shuts down instead of ending the run."""
+    pending: list[int] = []
+
+    def check() -> None:
+        if pending:
+            raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield check  # Ctrl-C ignored (a background job) or handled by someone else: leave it so
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    except ValueError:  # not the main thread (the app re-indexes in a worker): nothing to defer
+        yield check
+        return
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_interrupts() -> None:
@@ -289,7 +318,12 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _unpacked(chunk: list[tuple[Article, str]], task) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
+def _unpacked(
+    chunk: list[tuple[Article, str]], task, check: Callable[[], None]
+) -> Iterator[tuple[Article, str, list[Event], list[Mention]]]:
+    while not task.ready():
+        check()
+        task.wait(0.05)
     for (article, digest), packed in zip(chunk, task.get(), strict=True):
         yield article, digest, *unpack_events(article, packed)
 
