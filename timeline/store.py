@@ -216,7 +216,7 @@ class Store:
     def _create_schema(self) -> None:
         db = self.db
         db.enable_wal()
-        with db.atomic():  # all of the schema or none of it, whoever opens the file meanwhile
+        with _atomic(self.conn):  # all of the schema or none of it, whoever opens the file meanwhile
             db["meta"].create({"key": str, "value": str}, pk="key")
             db["articles"].create(
                 {
@@ -620,7 +620,7 @@ class Store:
     def _writing(self):
         """One write transaction; a database we may not write to is named as such."""
         try:
-            with self.db.atomic():
+            with _atomic(self.conn):
                 yield
         except sqlite3.OperationalError as error:
             self._entity_ids.clear()
@@ -1230,7 +1230,9 @@ class Store:
 
 @contextmanager
 def _atomic(conn: sqlite3.Connection):
-    """One transaction on conn (a savepoint inside one already open), as sqlite-utils' atomic()."""
+    """One transaction on conn (a savepoint inside one already open), for every write of the store:
+    kept here rather than sqlite-utils' atomic() so that reading (a search's temporary table) needs
+    no sqlite-utils."""
     if conn.in_transaction:
         conn.execute("SAVEPOINT store_atomic")
         try:
