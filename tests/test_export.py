@@ -239,3 +239,10 @@ def test_a_story_sent_twice_by_the_wire_is_listed_once():
     also = [line for line in out.getvalue().splitlines() if line.startswith("  - also:")]
     assert len(also) == 2
     assert "JAPAN SETS ASIDE FUNDS" in also[0] and "TOKYO BUDGET REVIEW" in also[1]
+
+
+def test_the_description_names_every_part_of_the_filter(seed_store):
+    google, meta = seed_store.find_entity("Google"), seed_store.find_entity("Meta")
+    assert describe_filter(seed_store, Filter(marked_only=True)) == "Marked events"
+    described = describe_filter(seed_store, Filter(entity_ids=(google.id,), excluded_ids=(meta.id,), marked_only=True))
+    assert described == "Marked events naming Google, not naming Meta"

@@ -182,13 +182,16 @@ def describe_filter(store: Store, flt: Filter) -> str:
         names = [entity.name for entity in store.entities_by_id(flt.entity_ids)]
         joiner = " and " if flt.match_all else " or "
         parts.append(("whose article names " if flt.in_article else "naming ") + joiner.join(names))
+    if flt.excluded_ids:
+        parts.append("not naming " + " or ".join(entity.name for entity in store.entities_by_id(flt.excluded_ids)))
     if flt.search.strip():
         parts.append(f"matching “{flt.search.strip()}”")
     if flt.date_from:
         parts.append(f"from {flt.date_from}")
     if flt.date_to:
         parts.append(f"to {flt.date_to}")
-    return ("Events " + ", ".join(parts)) if parts else "All events"
+    kind = "Marked events" if flt.marked_only else "Events"
+    return f"{kind} " + ", ".join(parts) if parts else "Marked events" if flt.marked_only else "All events"
 
 
 def export(store: Store, flt: Filter, out: TextIO) -> int:
