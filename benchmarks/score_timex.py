@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import subprocess
 import sys
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,7 @@ class Counts:
     value: int = 0
     type: int = 0
     errors: list[str] = field(default_factory=list)
+    values: list[tuple[str, str, str]] = field(default_factory=list)  # (phrase, gold value, our value) per match
 
 
 def match_relaxed(gold: list[Timex], system: list[Timex]) -> list[tuple[Timex, Timex]]:
@@ -70,6 +73,7 @@ def score_document(name: str, text: str, dct, gold: list[Timex], system: list[Ti
     matched_gold = {id(g) for g, _ in pairs}
     matched_system = {id(s) for _, s in pairs}
     for g, s in pairs:
+        counts.values.append((phrase(g.text), g.value, s.value))
         counts.value += g.value == s.value
         counts.type += g.type == s.type
         if g.value != s.value or g.type != s.type:
@@ -83,6 +87,39 @@ def score_document(name: str, text: str, dct, gold: list[Timex], system: list[Ti
     for s in system:
         if id(s) not in matched_system:
             counts.errors.append(f"SPURIOUS {name} dct={dct} {s.type} {s.value}  {context(text, s)}")
+
+
+def phrase(text: str) -> str:
+    """A timex's words with numbers generalised: "Oct. 12" and "Oct. 3" are one phrase."""
+    return re.sub(r"\d+", "N", text.lower().strip(" .,"))
+
+
+def form(value: str) -> str:
+    """A value's form without its digits: 1998-W33 and 1999-W02 share one."""
+    return re.sub(r"\d", "N", value)
+
+
+def explain_wrong_values(values: list[tuple[str, str, str]]) -> list[str]:
+    """Sort wrong values by what a rule could do about them.
+
+    Where our form is one the gold gives the same phrase elsewhere, the annotations
+    disagree with themselves and one reading loses either way; where the form agrees
+    but the value does not, the anchor differs (which day a weekday is).
+    """
+    gold_forms = defaultdict(Counter)
+    for key, gold, _ in values:
+        gold_forms[key][form(gold)] += 1
+    kinds = Counter()
+    for key, gold, ours in values:
+        if gold == ours:
+            continue
+        if form(gold) == form(ours):
+            kinds["same form, other anchor (which Friday, which quarter)"] += 1
+        elif gold_forms[key][form(ours)]:
+            kinds["a form the gold gives this phrase elsewhere"] += 1
+        else:
+            kinds["a form the gold never gives this phrase"] += 1
+    return [f"{count:5d}  {kind}" for kind, count in kinds.most_common()]
 
 
 def prf(correct: int, system: int, gold: int) -> str:
@@ -108,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder searched for *.tml files")
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors")
     parser.add_argument("--grep", default="", help="only print errors containing this string")
+    parser.add_argument("--explain", action="store_true",
+                        help="sort the wrong values by kind: disagreements within the gold, anchors, other forms")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the texts (best is reported)")
     parser.add_argument("--cli", type=int, default=0, metavar="N",
                         help="also time the `timeline tag` command over the documents repeated N times")
@@ -155,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             seconds, size = cli_cpu(documents, args.cli, flags)
             print(f"timeline tag {' '.join(flags) or '(dates and entities)':14} {size / seconds:.2f} MB/s per core "
                   f"({size:.2f} MB, the documents {args.cli} times, in {seconds:.2f} s of CPU, start-up included)")
+    if args.explain:
+        print(f"wrong values of the {counts.relaxed} matched expressions, by kind:")
+        print("\n".join(explain_wrong_values(counts.values)))
     errors = [e for e in counts.errors if args.grep in e]
     for line in errors[: args.errors]:
         print(line)
