@@ -490,3 +490,83 @@ _NAMEY = st.lists(
 @given(st.one_of(st.text(max_size=20), _NAMEY))
 def test_canonical_key_shortcuts_change_nothing(name):
     assert canonical_key.__wrapped__(name) == _plain_canonical_key(name)
+
+
+@pytest.mark.parametrize(
+    "text, company",
+    [
+        ("The engines come from General Electric Co <GE> and others.", "General Electric Co"),
+        ("The offer was made by Hughes Tool Co on Monday.", "Hughes Tool Co"),
+        ("The bank retained Merck and Co Inc to advise it.", "Merck and Co Inc"),
+        ("Mitsui and Co Ltd said it plans to issue bonds.", "Mitsui and Co Ltd"),
+        ("The lead manager was Samuel Montagu and Co Ltd, it said.", "Samuel Montagu and Co Ltd"),
+    ],
+)
+def test_a_name_ending_in_a_legal_form_is_one_whole_organisation(text, company):
+    found = by_text(text)
+    assert company in found, found
+    assert found[company].type == "ORG"
+
+
+def test_a_company_takes_the_name_words_before_it_but_not_a_weekday_or_a_sentence_start():
+    lexicon = E.load_model().lexicon
+    text = "Faulding said on Tuesday Purdue Frederick Co filed a suit. General Tool Corp fell."
+    frederick = text.index("Frederick")
+    tool = text.index("Tool Corp")
+    spans = [(frederick, frederick + len("Frederick Co"), "PER"), (tool, tool + len("Tool Corp"), "LOC")]
+    found = [(text[s:e], kind) for s, e, kind in E.company_names(text, spans, lexicon)]
+    assert found == [("Purdue Frederick Co", "ORG"), ("Tool Corp", "ORG")]
+
+
+def test_a_company_the_tagger_typed_right_keeps_its_boundary():
+    lexicon = E.load_model().lexicon
+    text = "Lead Underwriter Morgan Stanley and Co Inc"
+    start = text.index("Morgan")
+    assert E.company_names(text, [(start, len(text), "ORG")], lexicon) == [(start, len(text), "ORG")]
+
+
+def test_an_office_before_a_persons_name_is_not_part_of_it():
+    found = names("U.K. Chancellor of the Exchequer Nigel Lawson met Treasurer Paul Keating in London.")
+    assert {"Nigel Lawson", "Paul Keating"} <= found
+    assert not {"Exchequer Nigel Lawson", "Treasurer Paul Keating"} & found
+
+
+def test_a_first_name_after_of_the_is_kept():
+    lexicon = E.load_model().lexicon
+    text = "the toll of the George Washington Bridge"
+    start = text.index("George")
+    assert E.person_names(text, [(start, len(text), "PER")], lexicon) == [(start, len(text), "PER")]
+
+
+def test_a_lone_word_never_seen_in_a_persons_name_is_no_person():
+    found = {m.text: m.type for m in find_mentions("The issue is rated AAA by Moody's and Standard and Poor's.")}
+    assert "Poor" not in found
+    found = {m.text: m.type for m in find_mentions("The Exchange said the study is needed.")}
+    assert found.get("Exchange") in (None, "ORG")
+
+
+def test_a_name_whose_last_word_ends_no_persons_name_is_not_a_person():
+    found = {m.name: m.type for m in find_mentions(
+        "Hughes Tool Co said its talks went on. Hughes said the Reagan Administration agreed, and Hughes fell.")}
+    assert found["Hughes Tool Co"] == "ORG"
+    assert found.get("Reagan Administration", "ORG") == "ORG"
+
+
+def test_an_all_caps_headline_surname_is_the_person_the_body_names():
+    text = "BAKER SAYS U.S. WANTS STABLE DOLLAR\n\nThe United States wants a stable dollar, Treasury Secretary James Baker said."
+    found = by_text(text)
+    assert found["BAKER"].name == "James Baker"
+    assert found["BAKER"].type == "PER"
+
+
+def test_an_all_caps_dateline_is_not_taken_for_a_longer_name():
+    text = "POLISH SHARES FALL\n\nWARSAW, March 3 - Prices on the Warsaw Stock Exchange fell."
+    found = by_text(text)
+    assert found["Warsaw Stock Exchange"].name == "Warsaw Stock Exchange"
+    assert "WARSAW" not in found or found["WARSAW"].name != "Warsaw Stock Exchange"
+
+
+def test_results_table_labels_and_holidays_are_not_names():
+    text = "ACME CORP 1ST QTR NET\n\nOper shr 2.16 dlrs vs 2.07 dlrs\nOper net 8,037,000 vs 7,710,000\n\nThe Fed will ease by Easter."
+    found = {m.text for m in find_mentions(text)}
+    assert not found & {"Oper", "Easter", "QTR"}

@@ -1050,7 +1050,9 @@ def find_mentions(text: str) -> list[Mention]:
         if nlp is not None:
             return mentions_from_spacy(text, nlp(text))
         plain = straight(text)
-        return _resolve_names(text, plain, names_told_again(plain, tag_spans(plain)), load_model().lexicon)
+        lexicon = load_model().lexicon
+        spans = person_names(plain, company_names(plain, tag_spans(plain), lexicon), lexicon)
+        return _resolve_names(text, plain, names_told_again(plain, spans), lexicon)
     except Exception:  # a malformed article must not stop an import; it just yields no names
         return []
 
@@ -1275,6 +1277,93 @@ def tag_spans(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
+# A company's legal form ends its name: "Hughes Tool Co", "Avon Products Inc.", "Merck and Co Inc".
+_FORMS = r"(?:Co|Cos|Corp|Inc|Ltd|Plc|PLC|LLC|L\.P|AG|NV|N\.V|SA|S\.A|Corporation|Incorporated)\.?"
+_LEGAL_FORM = re.compile(rf"(?:^|\s){_FORMS}\Z")
+_STARTS_WITH_FORM = re.compile(rf"(?:{_FORMS}|Company)(?!\S)")
+_JOINS = (" and ", " & ", " ")
+_NAME_WORD_BEFORE = re.compile(rf"(?<![\w'’.&-])[{_UP}][\w&]*(?:-[{_UP}\d][\w&]*)*(?:\.[{_UP}])*\.? \Z")
+
+
+def company_names(text: str, spans: list[tuple[int, int, str]], lexicon: dict) -> list[tuple[int, int, str]]:
+    """``spans`` with every name that ends in a legal form typed ORG, and made whole where the tagger
+    had cut it or read it as something else.
+
+    eng.train writes "Merck & Co" and knows few legal forms, so in wire copy that writes "and"
+    the tagger reads "Electric Co" or "Hughes Tool Co" as people ("General" is a rank to it)
+    and "Co Ltd" as a name of its own. A legal form is no part of anyone's name. A name that
+    starts with one continues the name just before ("Samuel Montagu and Co Ltd", "British
+    Petroleum Co Plc"). Where the tagger typed the rest wrong, its boundary is suspect too: the
+    capitalised words just before, inside the sentence, that eng.train saw in names ("General",
+    not "Tuesday" or "The"), belong to the company.
+    """
+    fixed = []
+    for start, end, kind in spans:
+        if not _LEGAL_FORM.search(text, start, end):
+            fixed.append((start, end, kind))
+            continue
+        if _STARTS_WITH_FORM.match(text, start):
+            join = next((j for j in _JOINS if text.startswith(j, start - len(j))), None)
+            if join and fixed and fixed[-1][1] == start - len(join):
+                start = fixed.pop()[0]
+            elif join and join != " ":
+                start = _name_words_before(text, start - len(join) + 1, fixed, lexicon, limit=1, opening=True)
+        elif kind != "ORG":
+            start = _name_words_before(text, start, fixed, lexicon)
+        fixed.append((start, end, "ORG"))
+    return fixed
+
+
+def _name_words_before(
+    text: str, start: int, spans: list, lexicon: dict, limit: int = 3, opening: bool = False
+) -> int:
+    """Where a name ending at ``start`` begins if it takes up to ``limit`` more capitalised words
+    (the first of a sentence too if ``opening``)."""
+    for _ in range(limit):
+        word = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
+        if not word or (spans and spans[-1][1] > word.start()):
+            break
+        if not opening and _starts_sentence(text, word.start()):
+            break
+        stats = lexicon.get(normal_form(word.group().rstrip(" .")))
+        if stats is not None and sum(stats[:4]) * 4 < stats[4]:  # mostly capitalised outside names
+            break
+        start = word.start()
+    return start
+
+
+# Titles the tagger cannot cut off because eng.train never wrote them before a name (TITLES it can).
+_MORE_TITLES = frozenset("treasurer ambassador commissioner envoy mayor".split())
+
+
+def person_names(text: str, spans: list[tuple[int, int, str]], lexicon: dict) -> list[tuple[int, int, str]]:
+    """``spans`` with the office a person holds cut from the front of their name: "Chancellor of
+    the Exchequer Nigel Lawson" is Nigel Lawson, not "Exchequer Nigel Lawson"; "Treasurer Paul
+    Keating" is Paul Keating. After "of the" only a word eng.train never saw in a person's name
+    goes ("of the George Washington Bridge" keeps George), and only where two words or more are
+    left, so a surname stays."""
+    fixed = []
+    for start, end, kind in spans:
+        if kind == "PER":
+            while True:
+                space = text.find(" ", start, end)
+                if space < 0 or text.find(" ", space + 1, end) < 0:
+                    break  # fewer than three words
+                first = normal_form(text[start:space])
+                if first not in _MORE_TITLES and not (
+                    text.endswith(" of the ", 0, start) and not (lexicon.get(first) or (0,))[0]
+                ):
+                    break
+                start = space + 1
+        fixed.append((start, end, kind))
+    return fixed
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
+
+
 # A capitalised word and a space just before: the name would be part of a longer run there.
 _CAPITALISED_BEFORE = re.compile(rf"[{_UP}][\w'&.-]*[ ]\Z")
 
@@ -1376,7 +1465,11 @@ def _title_line_runs(text: str, line_start: int, model: EntityModel, doc: DocCon
 # Capitalised common nouns and titles that news writes like names but that name nothing.
 _NOT_NAMES = frozenset(
     "ai ceo cfo coo cto cio chairman president tv pc gdp ipo phd phds dna id faq url api "
-    "am pm gmt est ok i image".split()
+    "am pm gmt est ok i image gnp".split()
+    # the row labels of wire-service results tables ("Oper shr 2.16 dlrs vs 2.07 dlrs")
+    + "oper shr qtr qtly revs avg".split()
+    # holidays are dates, not names
+    + "easter christmas thanksgiving halloween".split()
     # a legal form alone ("INC <OBOD> RAISES DIVIDEND") names no one
     + "inc inc. corp corp. co co. ltd ltd. plc llc ag sa nv".split()
 )
@@ -1481,7 +1574,7 @@ def _resolve_names(
     if lexicon is not None:
         addressed = None
         for key, (kind, name) in entity.items():
-            if kind == "PER" and " " not in name and name.lower() not in lexicon:
+            if kind == "PER" and " " not in name and not (lexicon.get(name.lower()) or (0,))[0]:
                 if addressed is None:
                     addressed = {
                         key
@@ -1491,11 +1584,30 @@ def _resolve_names(
                         and _HONORIFIC.search(plain, max(0, start - 6), start)
                     }
                 if key not in addressed:
-                    entity[key] = ("ORG", name)
+                    stats = lexicon.get(name.lower())
+                    common = stats is not None and not any(stats[:4]) and stats[4] + stats[5] >= 5
+                    entity[key] = (None if common else "ORG", name)
+    if lexicon is not None:
+        for key, (kind, name) in entity.items():
+            if kind == "PER" and " " in name and (other := _type_of_last_word(name, lexicon)):
+                entity[key] = (other, name)
     for key, (kind, name) in entity.items():
         if kind in ("PER", "LOC") and name[:1].islower():  # xAI, eBay: no person or place is written so
             entity[key] = ("ORG", name)
-    return [_mention(start, end, text[start:end], *entity[key]) for key, (start, end, _) in zip(keys, spans)]
+    return [
+        _mention(start, end, text[start:end], *entity[key])
+        for key, (start, end, _) in zip(keys, spans)
+        if entity[key][0] is not None
+    ]
+
+
+def _type_of_last_word(name: str, lexicon: dict) -> str | None:
+    """The type a "person" has if its last word never ends a person's name in eng.train but does
+    end others: "Hughes Tool Co", "Reagan Administration" and "Wall Street" name no one."""
+    stats = lexicon.get(normal_form(name.rsplit(" ", 1)[1]))
+    if not stats or stats[0] or not any(stats[1:4]):
+        return None
+    return max(("ORG", "LOC", "MISC"), key=lambda kind: stats[TYPES.index(kind)])
 
 
 def _mention_maker():
@@ -1573,7 +1685,26 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
         longest = max(candidates, key=len)
         if all(c in longest for c in candidates):
             full_of[surface] = longest
+    shouted = [surface for surface in kinds if len(surface) > 3 and surface.isupper() and surface not in full_of]
+    if shouted:
+        full_of.update(_shouted_forms(shouted, kinds, full_of))
     return full_of
+
+
+def _shouted_forms(shouted: list[str], kinds: dict[str, str], full_of: dict[str, str]) -> dict[str, str]:
+    """An ALL CAPS headline's people -> the people the body names, when exactly one fits: "BAKER"
+    is the body's "James Baker". Only people: a caps dateline "WARSAW" is no "Warsaw Stock Exchange"."""
+    surnames: dict[str, set[str]] = {}
+    for surface, kind in kinds.items():
+        if kind == "PER" and " " in surface and not surface.isupper():
+            words = surface.split()
+            for k in range(1, len(words)):
+                surnames.setdefault(" ".join(words[-k:]).upper(), set()).add(full_of.get(surface, surface))
+    return {
+        surface: names.pop()
+        for surface in shouted
+        if kinds[surface] == "PER" and len(names := surnames.get(surface, ())) == 1
+    }
 
 
 # --- optional spaCy backend ------------------------------------------------------------
