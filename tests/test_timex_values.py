@@ -359,3 +359,22 @@ def test_a_count_before_a_singular_unit_is_not_how_long_ago():
 )
 def test_two_digit_years_take_the_nearest_century(text, expression, dct, expected):
     assert value_of(text, expression, dct) == ("DATE", expected)
+
+
+# ---------------------------------------------------------------------------
+# A fiscal quarter named by its last day is the calendar quarter most of it lies in
+
+
+@pytest.mark.parametrize(
+    "text, dct, expected",
+    [
+        ("In the quarter ended July 31, Jayark had an average of 5.6 million shares.", dt.date(1989, 10, 30), "1989-Q2"),
+        ("For the quarter ended Sept. 30, Delta posted net income.", dt.date(1989, 10, 26), "1989-Q3"),
+        ("Net for the quarter ended February 28, 1987 rose.", dt.date(1987, 4, 1), "1987-Q1"),
+        ("Net for the latest quarter ended Dec. 31 fell.", dt.date(1987, 2, 20), "1986-Q4"),
+        ("Sales for the quarter ending January 31 slipped.", dt.date(1987, 3, 2), "1986-Q4"),
+    ],
+)
+def test_a_quarter_ended_on_a_date_is_the_quarter_most_of_it_lies_in(text, dct, expected):
+    quarter = next(t for t in tag(text, dct) if "quarter" in t.text)
+    assert quarter.value == expected

@@ -25,6 +25,7 @@ from timeline.timex_grammar import (
     DIGIT_START,
     FOLLOWERS,
     HOLIDAYS,
+    MONTH_NAME,
     ORDINALS,
     RULE_FIRST_WORDS,
     RULES,
@@ -732,9 +733,17 @@ def _year_of_quarter(quarter: int, c: Context) -> int:
     return c.dct.year if c.tense == "future" else c.dct.year - 1
 
 
+_QUARTER_ENDED = re.compile(
+    rf"\s+(?:that\s+)?(?:ended|ending)\s+(?P<month>{MONTH_NAME})\s+(?P<day>\d{{1,2}})(?!\d)(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
+)
+
+
 def _norm_anaphoric_quarter(m: re.Match, c: Context):
     """'the quarter', 'the latest quarter', 'the current quarter', 'last quarter'."""
     relation = _key(group(m, "rel"))
+    ended = _QUARTER_ENDED.match(c.text, c.end) if relation != "next" else None
+    if ended:
+        return "DATE", _quarter_ended(ended, c.dct)
     if relation in ("the current", "this", "the same"):
         offset = 0
     elif relation == "next":
@@ -742,6 +751,16 @@ def _norm_anaphoric_quarter(m: re.Match, c: Context):
     else:
         offset = 0 if c.tense == "future" else -1
     return "DATE", _shift(c.dct, "Q", offset)
+
+
+def _quarter_ended(ended: re.Match, dct: dt.date) -> str:
+    """The calendar quarter most of a fiscal quarter ending on a date lies in: the quarter of the
+    month before its last ('the quarter ended July 31' is May to July: the second quarter).
+    Without a year, the date is the last such one up to the DCT."""
+    month, day = month_number(ended["month"]), int(ended["day"])
+    year = int(ended["year"]) if ended["year"] else dct.year - ((month, day) > (dct.month, dct.day))
+    year, middle = _add_months(year, month, -1)
+    return f"{year:04d}-Q{_quarter_of(middle)}"
 
 
 def _norm_year(m: re.Match, c: Context):
