@@ -378,3 +378,11 @@ def test_two_digit_years_take_the_nearest_century(text, expression, dct, expecte
 def test_a_quarter_ended_on_a_date_is_the_quarter_most_of_it_lies_in(text, dct, expected):
     quarter = next(t for t in tag(text, dct) if "quarter" in t.text)
     assert quarter.value == expected
+
+
+def test_a_part_of_day_before_yesterday_is_that_part_of_yesterday():
+    dct = dt.date(1989, 11, 2)
+    assert value_of("In London at mid-afternoon yesterday, shares were up.", "mid-afternoon yesterday", dct) == (
+        "DATE", "1989-11-01TAF")
+    assert value_of("The storm hit overnight; the morning yesterday was calm.", "morning yesterday", dct) == (
+        "DATE", "1989-11-01TMO")

@@ -565,7 +565,7 @@ def _norm_relative_day(m: re.Match, c: Context):
     if m["before"]:
         offset += -1 if "before" in m["before"].lower() else 1
     value = _iso_date(c.dct + dt.timedelta(days=offset))
-    part = m["part"] or ("night" if word == "tonight" else None)
+    part = m["part"] or m["part_first"] or ("night" if word == "tonight" else None)
     return _with_part_of_day(value, part)
 
 

@@ -380,6 +380,7 @@ RULES: list[tuple[str, str]] = [
      r"(?!\s+(?:of|hours|edition|session|papers?|news|shows?)\b)"),
     ("relative_day",
      r"(?:(?:early|late|earlier|later)\s+)?(?P<before>the\s+day\s+(?:before|after)\s+)?"
+     rf"(?:(?:mid[\s-]?)?(?P<part_first>{PART})\s+(?=(?:today|yesterday|tomorrow)\b))?"
      rf"(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?"),
     ("part_of_day", rf"(?P<rel>this|last|early\s+this|late\s+last|late\s+this|later\s+this)\s+(?P<part>{PART})"),
     ("weekday_set",
@@ -473,7 +474,7 @@ RULE_FIRST_WORDS = {
     "year_ago": "the comparable corresponding same year quarter period last",
     "year_period": "the",
     "anaphoric_period": f"{_EDGE_WORDS} that the then mid",
-    "relative_day": "early late earlier later the today tonight yesterday tomorrow",
+    "relative_day": "early late earlier later the today tonight yesterday tomorrow mid morning afternoon evening night",
     "part_of_day": "this last early late later",
     "weekday_set": f"every each {_WEEKDAY_WORDS} " + " ".join(f"{day}s" for day in _WEEKDAY_WORDS.split() if day.endswith("day")),
     "weekday": f"this last next the coming past early late earlier later {_WEEKDAY_WORDS}",
