@@ -188,6 +188,7 @@ def test_odd_inputs_do_not_raise(text):
         ("Scale AI", "scale ai", "SCALE AI"),
         ("Procter & Gamble", "Procter and Gamble"),
         ("Apple Inc.", "Apple"),
+        ("Merrill Lynch and Co Inc", "Merrill Lynch & Co.", "Merrill Lynch"),
         ("Société Générale", "Societe Generale"),
     ],
 )

@@ -1501,8 +1501,9 @@ _ALIASES = {
     "eu": "european union",
 }
 _ALIASES.pop("america")  # America is also the continent: too bold
-_LEGAL_ENDINGS = (" inc", " incorporated", " corp", " corporation", " co", " ltd", " llc", " plc")
-_LEGAL_SUFFIX = re.compile(r" (?:" + "|".join(ending[1:] for ending in _LEGAL_ENDINGS) + r")\Z")
+_LEGAL_ENDINGS = (" inc", " incorporated", " corp", " corporation", " co", " cos", " ltd", " llc", " plc")
+# every legal form at the end, and the "and" of "Merrill Lynch and Co Inc": one company with "Merrill Lynch"
+_LEGAL_SUFFIX = re.compile(r"(?: (?:and )?(?:" + "|".join(ending[1:] for ending in _LEGAL_ENDINGS) + r"))+\Z")
 _NON_ALNUM = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’][sS]?\Z")
 
