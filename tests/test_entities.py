@@ -509,14 +509,15 @@ def test_a_name_ending_in_a_legal_form_is_one_whole_organisation(text, company):
     assert found[company].type == "ORG"
 
 
-def test_a_company_takes_the_name_words_before_it_but_not_a_weekday_or_a_sentence_start():
+def test_a_company_takes_the_name_words_before_it_but_not_a_weekday_or_an_unknown_sentence_opener():
     lexicon = E.load_model().lexicon
-    text = "Faulding said on Tuesday Purdue Frederick Co filed a suit. General Tool Corp fell."
-    frederick = text.index("Frederick")
-    tool = text.index("Tool Corp")
-    spans = [(frederick, frederick + len("Frederick Co"), "PER"), (tool, tool + len("Tool Corp"), "LOC")]
+    text = "Faulding said on Tuesday Purdue Frederick Co filed a suit. General Tool Corp fell. Zorbly Mills Inc rose."
+    spans = []
+    for name in ("Frederick Co", "Tool Corp", "Mills Inc"):
+        start = text.index(name)
+        spans.append((start, start + len(name), "PER"))
     found = [(text[s:e], kind) for s, e, kind in E.company_names(text, spans, lexicon)]
-    assert found == [("Purdue Frederick Co", "ORG"), ("Tool Corp", "ORG")]
+    assert found == [("Purdue Frederick Co", "ORG"), ("General Tool Corp", "ORG"), ("Mills Inc", "ORG")]
 
 
 def test_a_company_the_tagger_typed_right_keeps_its_boundary():

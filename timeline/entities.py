@@ -1294,8 +1294,8 @@ def company_names(text: str, spans: list[tuple[int, int, str]], lexicon: dict) -
     and "Co Ltd" as a name of its own. A legal form is no part of anyone's name. A name that
     starts with one continues the name just before ("Samuel Montagu and Co Ltd", "British
     Petroleum Co Plc"). Where the tagger typed the rest wrong, its boundary is suspect too: the
-    capitalised words just before, inside the sentence, that eng.train saw in names ("General",
-    not "Tuesday" or "The"), belong to the company.
+    capitalised words just before that eng.train saw in names often enough ("General", not
+    "Tuesday" or "The"), belong to the company; a word it never saw, only inside a sentence.
     """
     fixed = []
     for start, end, kind in spans:
@@ -1318,16 +1318,16 @@ def _name_words_before(
     text: str, start: int, spans: list, lexicon: dict, limit: int = 3, opening: bool = False
 ) -> int:
     """Where a name ending at ``start`` begins if it takes up to ``limit`` more capitalised words
-    (the first of a sentence too if ``opening``)."""
+    (an unknown one opening a sentence too if ``opening``)."""
     for _ in range(limit):
         word = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
         if not word or (spans and spans[-1][1] > word.start()):
             break
-        if not opening and _starts_sentence(text, word.start()):
-            break
         stats = lexicon.get(normal_form(word.group().rstrip(" .")))
         if stats is not None and sum(stats[:4]) * 4 < stats[4]:  # mostly capitalised outside names
             break
+        if stats is None and not opening and _starts_sentence(text, word.start()):
+            break  # an unknown word opening a sentence may be anything
         start = word.start()
     return start
 
