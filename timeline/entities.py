@@ -1538,9 +1538,12 @@ def _resolve_names(
 ) -> list[Mention]:
     """Mentions of ``text`` at ``spans``, named from ``plain`` (the text, ``straight``).
 
-    With a ``lexicon``, a one-word "person" it does not know, never given a full name in
-    the article, is taken for an organisation: news introduces people by their full name,
-    and eng.train's habit of bare surnames (sports results) mistypes Google or Meta.
+    With a ``lexicon``, a one-word "person" it never saw in a person's name, never given a full
+    name or an honorific in the article, is taken for an organisation: news introduces people by
+    their full name, and eng.train's habit of bare surnames (sports results) mistypes Google or
+    Meta. If the lexicon knows the word only in lowercase or outside names (the "Poor" of Standard
+    and Poor's), it is no name at all. A longer "person" whose last word never ends a person's
+    name takes that word's type.
     """
     surfaces = [plain[s:e] for s, e, _ in spans]
     kinds: dict[str, str] = {}
