@@ -21,6 +21,10 @@ How it works, in three steps:
    of the article, so that names the body established count there; a Title
    Case line first has its common words put back in lowercase, then reads as
    prose.
+   Then a few rules mend what eng.train never shows and wire copy does: a
+   legal form ends a company's whole name (``company_names``: "Merrill Lynch
+   and Co Inc"), and an office is no part of a person's (``person_names``:
+   "Chancellor of the Exchequer Nigel Lawson").
 3. Names. Within an article, short forms resolve to a longer mention they are
    part of (``Wang`` -> ``Alexandr Wang``, ``Scale`` -> ``Scale AI``), acronyms
    to the name they abbreviate, and a few unambiguous aliases to their full
