@@ -572,3 +572,27 @@ def test_results_table_labels_and_holidays_are_not_names():
     text = "ACME CORP 1ST QTR NET\n\nOper shr 2.16 dlrs vs 2.07 dlrs\nOper net 8,037,000 vs 7,710,000\n\nThe Fed will ease by Easter."
     found = {m.text for m in find_mentions(text)}
     assert not found & {"Oper", "Easter", "QTR"}
+
+
+_WIRE = st.lists(
+    st.sampled_from(["General", "Electric", "Co", "Co.", "Inc", "Corp", "Ltd", "Plc", "and", "&", "Merck", "Samuel",
+                     "Montagu", "Chancellor", "of", "the", "Exchequer", "Nigel", "Lawson", "Treasurer", "BAKER",
+                     "SAYS", "James", "Baker", "said", "Tuesday", ".", ",", "\n", "The", "Poor's", "Standard"]),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_WIRE, _WORDS))
+def test_the_wire_copy_rules_keep_spans_sorted_apart_and_inside_the_text(text):
+    # called directly: find_mentions would turn an exception into no mentions at all
+    plain = E.straight(text)
+    lexicon = E.load_model().lexicon
+    spans = E.person_names(plain, E.company_names(plain, E.tag_spans(plain), lexicon), lexicon)
+    previous_end = 0
+    for start, end, kind in spans:
+        assert previous_end <= start < end <= len(plain)
+        assert plain[start:end] == plain[start:end].strip()
+        previous_end = end
+    E._resolve_names(text, plain, E.names_told_again(plain, spans), lexicon)
+    _check_invariants(text)
