@@ -1702,16 +1702,16 @@ def _short_forms(kinds: dict[str, str]) -> dict[str, str]:
 def _shouted_forms(shouted: list[str], kinds: dict[str, str], full_of: dict[str, str]) -> dict[str, str]:
     """An ALL CAPS headline's people -> the people the body names, when exactly one fits: "BAKER"
     is the body's "James Baker". Only people: a caps dateline "WARSAW" is no "Warsaw Stock Exchange"."""
-    surnames: dict[str, set[str]] = {}
+    spoken_forms: dict[str, set[str]] = {}
     for surface, kind in kinds.items():
-        if kind == "PER" and " " in surface and not surface.isupper():
-            words = surface.split()
-            for k in range(1, len(words)):
-                surnames.setdefault(" ".join(words[-k:]).upper(), set()).add(full_of.get(surface, surface))
+        if kind == "PER" and not surface.isupper():
+            forms = _SHORTER_FORMS.get(surface) or _shorter_forms(surface)
+            for form in forms[1]:  # a person's shorter forms: leading and final words, initials
+                spoken_forms.setdefault(form.upper(), set()).add(full_of.get(surface, surface))
     return {
         surface: names.pop()
         for surface in shouted
-        if kinds[surface] == "PER" and len(names := surnames.get(surface, ())) == 1
+        if kinds[surface] == "PER" and len(names := spoken_forms.get(surface, ())) == 1
     }
 
 
